@@ -1,0 +1,5 @@
+namespace ResilientSse.Internal;
+
+internal static class Placeholder
+{
+}
