@@ -1,0 +1,80 @@
+using ResilientSse.Executions.Internal;
+using ResilientSse.Streaming;
+
+namespace ResilientSse.Executions;
+
+/// <summary>
+/// Options of an <see cref="IExecutionWatcher"/>. Plain settable properties, so they bind from configuration;
+/// validated once, when the watcher is created (or at host start through dependency injection).
+/// </summary>
+public sealed class ExecutionWatcherOptions
+{
+    /// <summary>The server's base address; relative paths are resolved against it.</summary>
+    /// <value>Default: <see langword="null"/>, meaning the <see cref="HttpClient.BaseAddress"/> of the watcher's client, which must then be set.</value>
+    public Uri? BaseAddress { get; set; }
+
+    /// <summary>The stream path, relative to <see cref="BaseAddress"/>; <c>{id}</c> stands for the escaped execution id.</summary>
+    /// <value>Default: <c>workflow/executions/{id}/stream</c>.</value>
+    public string StreamPath { get; set; } = ExecutionWatcherDefaults.StreamPath;
+
+    /// <summary>The snapshot path, relative to <see cref="BaseAddress"/>; <c>{id}</c> stands for the escaped execution id.</summary>
+    /// <value>Default: <c>workflow/executions/{id}</c>.</value>
+    public string SnapshotPath { get; set; } = ExecutionWatcherDefaults.SnapshotPath;
+
+    /// <summary>
+    /// Options of the stream connections: idle timeout, reconnect delays, jitter, size limit. The watcher's
+    /// own <see cref="OfflineBudget"/> replaces <see cref="SseClientOptions.OfflineBudget"/>.
+    /// </summary>
+    /// <value>Default: a new <see cref="SseClientOptions"/> with its own defaults.</value>
+    public SseClientOptions Stream { get; set; } = new();
+
+    /// <summary>
+    /// How long the watcher keeps trying to fetch missing events over the stream once the snapshot shows the
+    /// execution ended; what is still missing then is reported as a gap.
+    /// </summary>
+    /// <value>Default: 5 seconds.</value>
+    public TimeSpan CatchUpTimeout { get; set; } = ExecutionWatcherDefaults.CatchUpTimeout;
+
+    /// <summary>How often the snapshot is read while the stream is unusable (polling mode).</summary>
+    /// <value>Default: 2 seconds.</value>
+    public TimeSpan PollInterval { get; set; } = ExecutionWatcherDefaults.PollInterval;
+
+    /// <summary>How often, in polling mode, the watcher tries to return to the stream.</summary>
+    /// <value>Default: 30 seconds.</value>
+    public TimeSpan StreamRetryInterval { get; set; } = ExecutionWatcherDefaults.StreamRetryInterval;
+
+    /// <summary>How many stream attempts in a row may fail before the watcher switches to polling the snapshot.</summary>
+    /// <value>Default: 5.</value>
+    public int MaxStreamFailures { get; set; } = ExecutionWatcherDefaults.MaxStreamFailures;
+
+    /// <summary>How long one snapshot request may take before it counts as failed.</summary>
+    /// <value>Default: 10 seconds.</value>
+    public TimeSpan SnapshotTimeout { get; set; } = ExecutionWatcherDefaults.SnapshotTimeout;
+
+    /// <summary>
+    /// How long the watcher may go without any successful contact with the server (a stream connected or a
+    /// snapshot answered) before it gives up with <see cref="OfflineBudgetExceededException"/>.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> never gives up.
+    /// </summary>
+    /// <value>Default: 10 minutes.</value>
+    public TimeSpan OfflineBudget { get; set; } = ExecutionWatcherDefaults.OfflineBudget;
+
+    /// <summary>Terminal event types and the status each one means.</summary>
+    /// <value>Default: <c>workflow.completed</c> → Completed, <c>workflow.failed</c> → Failed, <c>workflow.cancelled</c> → Cancelled.</value>
+    public IDictionary<string, ExecutionStatus> TerminalEventTypes { get; set; } = ExecutionWatcherDefaults.CreateTerminalEventTypes();
+
+    /// <summary>Status names of the snapshot's <c>status</c> field and what they mean; names are matched ignoring case.</summary>
+    /// <value>Default: <c>pending</c>, <c>running</c>, <c>completed</c>, <c>failed</c>, <c>cancelled</c> (and <c>canceled</c>).</value>
+    public IDictionary<string, ExecutionStatus> StatusNames { get; set; } = ExecutionWatcherDefaults.CreateStatusNames();
+
+    /// <summary>
+    /// Turns an event's <c>id</c> into its sequence number, or <see langword="null"/> when it is not one
+    /// (a contract violation that ends the watch).
+    /// </summary>
+    /// <value>Default: a non-negative decimal integer (invariant culture).</value>
+    public Func<string, long?> ParseEventId { get; set; } = ExecutionWatcherDefaults.ParseEventId;
+
+    /// <summary>Called for every notable step of a watch: connections, reconnects, fallbacks, gaps, duplicates dropped.</summary>
+    /// <value>Default: <see langword="null"/>.</value>
+    public Action<ExecutionWatchNotice>? OnNotice { get; set; }
+}

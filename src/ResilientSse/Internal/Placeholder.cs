@@ -1,5 +1,0 @@
-namespace ResilientSse.Internal;
-
-internal static class Placeholder
-{
-}
