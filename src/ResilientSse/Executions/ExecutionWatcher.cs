@@ -1,28 +1,81 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using ResilientSse.Executions.Internal;
+using ResilientSse.Streaming.Internal;
 
 namespace ResilientSse.Executions;
 
-/// <summary>The <see cref="IExecutionWatcher"/> over HTTP: stream, resumption and snapshot fallback in one sequence.</summary>
-public sealed partial class ExecutionWatcher : IExecutionWatcher
+/// <summary>
+/// The <see cref="IExecutionWatcher"/> over HTTP: the event stream, <c>Last-Event-ID</c> resumption and the
+/// snapshot fallback merged into one sequence. Thread-safe: one instance can run many watches at once.
+/// </summary>
+/// <remarks>
+/// With dependency injection, use <c>services.AddExecutionWatcher(...)</c>. The <see cref="HttpClient"/> should
+/// not have a short <see cref="HttpClient.Timeout"/> in mind for streams: it only covers the wait for response
+/// headers, and the watcher bounds that wait with <see cref="Streaming.SseClientOptions.IdleTimeout"/> anyway.
+/// </remarks>
+public sealed class ExecutionWatcher : IExecutionWatcher
 {
+    private readonly HttpClient _httpClient;
+    private readonly ExecutionWatcherOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Uri _baseAddress;
+    private readonly SseConnector _connector;
+    private readonly SnapshotReader _snapshots;
+
     /// <summary>Creates a watcher that uses <paramref name="httpClient"/> for every request.</summary>
     /// <param name="httpClient">The client; its <see cref="HttpClient.BaseAddress"/> is used when <see cref="ExecutionWatcherOptions.BaseAddress"/> is not set.</param>
     /// <param name="options">The options, validated here.</param>
     /// <param name="timeProvider">The clock and timers; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="loggerFactory">Where logs go; none when <see langword="null"/>.</param>
+    /// <param name="loggerFactory">Where logs go; nowhere when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> or <paramref name="options"/> is null.</exception>
+    /// <exception cref="OptionsValidationException">The options are invalid; the message lists every error with its value.</exception>
     public ExecutionWatcher(HttpClient httpClient, ExecutionWatcherOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
-        _ = timeProvider;
-        _ = loggerFactory;
+        var validation = new ExecutionWatcherOptionsValidator().Validate(Options.DefaultName, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(ExecutionWatcherOptions), validation.Failures);
+        }
+
+        _baseAddress = options.BaseAddress ?? httpClient.BaseAddress
+            ?? throw new OptionsValidationException(Options.DefaultName, typeof(ExecutionWatcherOptions),
+                ["BaseAddress is not set, and the HttpClient has no BaseAddress either: set ExecutionWatcherOptions.BaseAddress to the server's address."]);
+        _httpClient = httpClient;
+        _options = options;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        var factory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = factory.CreateLogger<ExecutionWatcher>();
+        _connector = new SseConnector(httpClient, options.Stream, _timeProvider, factory.CreateLogger<SseConnector>());
+        _snapshots = new SnapshotReader(httpClient, options, _timeProvider);
     }
 
     /// <inheritdoc />
-    public IAsyncEnumerable<ExecutionEvent> WatchAsync(string executionId, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("pending");
+    public IAsyncEnumerable<ExecutionEvent> WatchAsync(string executionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(executionId);
+        var session = new WatchSession(executionId, _options, Endpoints(executionId), _connector, _snapshots, _timeProvider, _logger);
+        return session.RunAsync(cancellationToken);
+    }
 
     /// <inheritdoc />
-    public Task<ExecutionSnapshot> GetSnapshotAsync(string executionId, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("pending");
+    public async Task<ExecutionSnapshot> GetSnapshotAsync(string executionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(executionId);
+        var endpoints = Endpoints(executionId);
+        var result = await _snapshots.ReadAsync(executionId, endpoints, cancellationToken).ConfigureAwait(false);
+        if (result.NotFound)
+        {
+            throw new ExecutionNotFoundException(executionId, endpoints.SnapshotUri);
+        }
+
+        return result.Snapshot ?? throw new HttpRequestException(
+            $"The snapshot of execution '{executionId}' could not be read from {endpoints.SnapshotUri}: {result.Failure?.Message}", result.Failure);
+    }
+
+    private ExecutionEndpoints Endpoints(string executionId) => new(_baseAddress, _options, executionId);
 }

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using ResilientSse.Streaming;
+
+namespace ResilientSse.Executions.Internal;
+
+/// <summary>
+/// Keeps the order promise of a watch: turns dispatched SSE events into execution events, drops ids already
+/// yielded, and names the ids skipped when the sequence jumps.
+/// </summary>
+internal sealed class EventSequencer(string executionId, ExecutionWatcherOptions options, TimeProvider timeProvider)
+{
+    /// <summary>The highest sequence number yielded so far; 0 before the first.</summary>
+    public long LastSequence { get; private set; }
+
+    /// <summary>The id of the last event yielded, exactly as the server sent it: what a resume sends.</summary>
+    public string? LastEventId { get; private set; }
+
+    /// <summary>Whether the terminal event has been yielded.</summary>
+    public bool IsComplete { get; private set; }
+
+    /// <summary>
+    /// Accepts one dispatched event. Returns <see langword="null"/> for a duplicate; otherwise the event, and
+    /// in <paramref name="gap"/> the run of ids it skipped over, if any.
+    /// </summary>
+    /// <exception cref="ExecutionProtocolException">The event has no id, a non-numeric id or data that is not JSON.</exception>
+    public ExecutionEvent? Accept(in SseEvent sse, out ExecutionEvent? gap)
+    {
+        gap = null;
+        var id = sse.LastEventId;
+        if (string.IsNullOrEmpty(id))
+        {
+            throw new ExecutionProtocolException(executionId, $"a '{sse.EventType}' event arrived without an id; every event of an execution needs one.");
+        }
+
+        var sequence = options.ParseEventId(id)
+            ?? throw new ExecutionProtocolException(executionId, $"event id '{id}' of a '{sse.EventType}' event is not a sequence number.");
+        if (sequence <= LastSequence)
+        {
+            return null;
+        }
+
+        JsonElement data;
+        try
+        {
+            data = JsonElement.Parse(sse.Data);
+        }
+        catch (JsonException ex)
+        {
+            throw new ExecutionProtocolException(executionId, $"the data of event {id} ('{sse.EventType}') is not valid JSON ({ex.Message}).", ex);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        if (sequence > LastSequence + 1)
+        {
+            gap = ExecutionEvent.Gap(executionId, LastSequence + 1, sequence - 1, now);
+        }
+
+        ExecutionStatus? terminal = options.TerminalEventTypes.TryGetValue(sse.EventType, out var status) ? status : null;
+        LastSequence = sequence;
+        LastEventId = id;
+        IsComplete = terminal is not null;
+        return ExecutionEvent.FromStream(executionId, id, sequence, sse.EventType, data, terminal, now);
+    }
+
+    /// <summary>
+    /// Ends the watch from a terminal snapshot: a gap for the ids up to the snapshot's last event that were
+    /// never yielded (if any), then the terminal event built from the snapshot.
+    /// </summary>
+    public IEnumerable<ExecutionEvent> FinishFromSnapshot(ExecutionSnapshot snapshot)
+    {
+        var now = timeProvider.GetUtcNow();
+        var last = SnapshotLastSequence(snapshot);
+        if (last > LastSequence)
+        {
+            yield return ExecutionEvent.Gap(executionId, LastSequence + 1, last, now);
+            LastSequence = last;
+        }
+
+        IsComplete = true;
+        yield return ExecutionEvent.FromSnapshot(executionId, TerminalTypeOf(snapshot.Status), SnapshotParser.BuildTerminalData(snapshot, now), snapshot.Status, now);
+    }
+
+    /// <summary>The snapshot's last event id as a sequence number; 0 when it has none.</summary>
+    /// <exception cref="ExecutionProtocolException">The snapshot's <c>lastEventId</c> is not a sequence number.</exception>
+    public long SnapshotLastSequence(ExecutionSnapshot snapshot)
+    {
+        if (snapshot.LastEventId is not { Length: > 0 } id)
+        {
+            return 0;
+        }
+
+        return options.ParseEventId(id)
+            ?? throw new ExecutionProtocolException(executionId, $"the snapshot's lastEventId '{id}' is not a sequence number.");
+    }
+
+    private string TerminalTypeOf(ExecutionStatus status)
+    {
+        foreach (var (type, mapped) in options.TerminalEventTypes)
+        {
+            if (mapped == status)
+            {
+                return type;
+            }
+        }
+
+        return "execution." + status.ToString().ToLowerInvariant();
+    }
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using ResilientSse.Streaming;
+
+namespace ResilientSse.Executions.Internal;
+
+/// <summary>
+/// Reads an execution's snapshot. Transient trouble (network, timeout, 5xx, 408, 429) is returned as
+/// <see cref="SnapshotResult.Unavailable"/>, not thrown: the watch decides what it means.
+/// </summary>
+internal sealed class SnapshotReader(HttpClient httpClient, ExecutionWatcherOptions options, TimeProvider timeProvider)
+{
+    public async Task<SnapshotResult> ReadAsync(string executionId, ExecutionEndpoints endpoints, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(options.SnapshotTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var request = endpoints.CreateSnapshotRequest();
+        try
+        {
+            using var response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return SnapshotResult.Missing();
+            }
+
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                throw new SseHttpStatusException(response.StatusCode, endpoints.SnapshotUri,
+                    $"Execution '{executionId}': the snapshot endpoint refused access ({(int)response.StatusCode} {response.ReasonPhrase}). Check the credentials the HttpClient sends.");
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                return SnapshotResult.Unavailable(new HttpRequestException(
+                    $"The snapshot endpoint answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode));
+            }
+
+            var json = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
+            return SnapshotResult.Found(SnapshotParser.Parse(executionId, json, options));
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            return SnapshotResult.Unavailable(new TimeoutException($"The snapshot request took longer than {options.SnapshotTimeout}.", ex));
+        }
+        catch (HttpRequestException ex)
+        {
+            return SnapshotResult.Unavailable(ex);
+        }
+        catch (IOException ex)
+        {
+            return SnapshotResult.Unavailable(ex);
+        }
+    }
+}

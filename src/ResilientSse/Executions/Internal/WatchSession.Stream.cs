@@ -1,0 +1,166 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using ResilientSse.Diagnostics;
+using ResilientSse.Streaming;
+using ResilientSse.Streaming.Internal;
+
+namespace ResilientSse.Executions.Internal;
+
+internal sealed partial class WatchSession
+{
+    private StreamOutcome _outcome;
+    private Exception? _outcomeError;
+
+    /// <summary>
+    /// One stream attempt: connect (resuming after the last yielded id), yield events until the terminal event
+    /// or the end of the connection, and record how it ended in <see cref="_outcome"/>. Transient trouble is
+    /// recorded, not thrown; permanent problems (401/403, bad data, size limit) end the watch.
+    /// </summary>
+    private async IAsyncEnumerable<ExecutionEvent> StreamOnceAsync(CancellationToken deadline, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        _outcome = StreamOutcome.Failed;
+        _outcomeError = null;
+        using var linked = deadline.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline) : null;
+        var token = linked?.Token ?? cancellationToken;
+
+        var connection = await ConnectAsync(deadline, token, cancellationToken).ConfigureAwait(false);
+        if (connection is null)
+        {
+            if (_outcome is StreamOutcome.Failed or StreamOutcome.NoContent)
+            {
+                _failuresInARow++;
+            }
+
+            ReportStreamEnded();
+            yield break;
+        }
+
+        await using (connection.ConfigureAwait(false))
+        {
+            OnConnected();
+            var events = connection.ReadEventsAsync(_sequencer.LastEventId ?? string.Empty, _connections, token).GetAsyncEnumerator(token);
+            try
+            {
+                while (true)
+                {
+                    SseEvent sse;
+                    try
+                    {
+                        if (!await events.MoveNextAsync().ConfigureAwait(false))
+                        {
+                            _outcome = StreamOutcome.Dropped;
+                            break;
+                        }
+
+                        sse = events.Current;
+                    }
+                    catch (SseTransientException ex)
+                    {
+                        (_outcome, _outcomeError) = (StreamOutcome.Dropped, ex);
+                        break;
+                    }
+                    catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        (_outcome, _outcomeError) = (StreamOutcome.DeadlinePassed, ex);
+                        break;
+                    }
+
+                    _lastContact = _time.GetTimestamp();
+                    var item = _sequencer.Accept(sse, out var gap);
+                    if (item is null)
+                    {
+                        ExecutionMetrics.DuplicatesDropped.Add(1);
+                        ExecutionLog.DuplicateDropped(_logger, _executionId, sse.LastEventId);
+                        Notify(ExecutionWatchNoticeKind.DuplicateDropped, $"Dropped event '{sse.LastEventId}': it was yielded already.");
+                        continue;
+                    }
+
+                    if (gap is not null)
+                    {
+                        ReportGap(gap);
+                        yield return gap;
+                    }
+
+                    if (item.IsTerminal)
+                    {
+                        _outcome = StreamOutcome.Terminal;
+                        ReportFinished(item, serverTime: null);
+                    }
+
+                    yield return item;
+                    if (_outcome == StreamOutcome.Terminal)
+                    {
+                        yield break;
+                    }
+                }
+            }
+            finally
+            {
+                await events.DisposeAsync().ConfigureAwait(false);
+                if (connection.ReconnectionInterval is { } retry)
+                {
+                    _backoff.SetServerRetry(retry);
+                }
+
+                _backoff.OnDisconnected();
+            }
+        }
+
+        ReportStreamEnded();
+    }
+
+    private async Task<SseConnection?> ConnectAsync(CancellationToken deadline, CancellationToken token, CancellationToken cancellationToken)
+    {
+        using var request = _endpoints.CreateStreamRequest(_sequencer.LastEventId);
+        try
+        {
+            var connection = await _connector.ConnectAsync(request, token).ConfigureAwait(false);
+            if (connection is null)
+            {
+                _outcome = StreamOutcome.NoContent;
+            }
+
+            return connection;
+        }
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            (_outcome, _outcomeError) = (StreamOutcome.DeadlinePassed, ex);
+        }
+        catch (SseTransientException ex) when (ex.StatusCode == HttpStatusCode.NotImplemented)
+        {
+            (_outcome, _outcomeError) = (StreamOutcome.Unusable, ex);
+        }
+        catch (SseTransientException ex)
+        {
+            (_outcome, _outcomeError) = (StreamOutcome.Failed, ex);
+        }
+        catch (SseHttpStatusException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new SseHttpStatusException(ex.StatusCode, ex.RequestUri,
+                $"Execution '{_executionId}': the stream endpoint refused access ({(int)ex.StatusCode} {ex.StatusCode}). Check the credentials the HttpClient sends.");
+        }
+        catch (SseHttpStatusException ex)
+        {
+            (_outcome, _outcomeError) = (StreamOutcome.Unusable, ex);
+        }
+        catch (SseContentTypeException ex)
+        {
+            (_outcome, _outcomeError) = (StreamOutcome.Unusable, ex);
+        }
+
+        return null;
+    }
+
+    private void OnConnected()
+    {
+        _connections++;
+        _everConnected = true;
+        _failuresInARow = 0;
+        _lastContact = _time.GetTimestamp();
+        _backoff.OnConnected();
+        ExecutionLog.Connected(_logger, _executionId, _connections, _sequencer.LastEventId);
+        Notify(ExecutionWatchNoticeKind.Connected,
+            _sequencer.LastEventId is { } id ? $"Stream connected (connection {_connections}), resuming after event {id}." : $"Stream connected (connection {_connections}).",
+            attempt: _connections);
+    }
+}

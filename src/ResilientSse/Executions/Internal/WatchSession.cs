@@ -1,0 +1,177 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using ResilientSse.Diagnostics;
+using ResilientSse.Streaming.Internal;
+
+namespace ResilientSse.Executions.Internal;
+
+/// <summary>
+/// One watch: the state machine that merges the stream, <c>Last-Event-ID</c> resumption and the snapshot
+/// into one ordered sequence ending with the terminal event (CONTRACT §3).
+/// </summary>
+/// <remarks>
+/// The loop, in words: stream; whenever the stream ends, fails or is refused without the terminal event, read
+/// the snapshot at once. A terminal snapshot ends the watch (after a bounded catch-up over the stream for the
+/// events still missing); otherwise wait on the backoff and go round again. A stream that cannot serve the
+/// execution at all sends the watch to polling the snapshot, with a return to the stream now and then.
+/// </remarks>
+internal sealed partial class WatchSession
+{
+    private readonly string _executionId;
+    private readonly ExecutionWatcherOptions _options;
+    private readonly ExecutionEndpoints _endpoints;
+    private readonly SseConnector _connector;
+    private readonly SnapshotReader _snapshots;
+    private readonly ReconnectBackoff _backoff;
+    private readonly EventSequencer _sequencer;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    private long _lastContact;
+    private bool _everConnected;
+    private int _connections;
+    private int _failuresInARow;
+    private bool _polling;
+
+    public WatchSession(
+        string executionId,
+        ExecutionWatcherOptions options,
+        ExecutionEndpoints endpoints,
+        SseConnector connector,
+        SnapshotReader snapshots,
+        TimeProvider timeProvider,
+        ILogger logger)
+    {
+        _executionId = executionId;
+        _options = options;
+        _endpoints = endpoints;
+        _connector = connector;
+        _snapshots = snapshots;
+        _time = timeProvider;
+        _logger = logger;
+        _backoff = new ReconnectBackoff(options.Stream, timeProvider);
+        _sequencer = new EventSequencer(executionId, options, timeProvider);
+    }
+
+    public async IAsyncEnumerable<ExecutionEvent> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ExecutionLog.WatchStarted(_logger, _executionId, _endpoints.StreamUri, _endpoints.SnapshotUri);
+        ExecutionMetrics.Watches.Add(1);
+        _lastContact = _time.GetTimestamp();
+        var nextStreamAttempt = _lastContact;
+
+        while (true)
+        {
+            if (!_polling || _time.GetTimestamp() >= nextStreamAttempt)
+            {
+                await foreach (var item in StreamOnceAsync(CancellationToken.None, cancellationToken).ConfigureAwait(false))
+                {
+                    yield return item;
+                }
+
+                if (_outcome == StreamOutcome.Terminal)
+                {
+                    yield break;
+                }
+
+                UpdateMode();
+                if (_polling)
+                {
+                    nextStreamAttempt = _time.GetTimestamp() + ToTicks(_options.StreamRetryInterval);
+                }
+            }
+
+            // The moment the stream cannot deliver, the snapshot tells whether the execution already ended.
+            if (await ReadSnapshotAsync(cancellationToken).ConfigureAwait(false) is { IsTerminal: true } snapshot)
+            {
+                await foreach (var item in FinishAsync(snapshot, cancellationToken).ConfigureAwait(false))
+                {
+                    yield return item;
+                }
+
+                yield break;
+            }
+
+            var delay = _polling
+                ? Min(_options.PollInterval, TimeUntil(nextStreamAttempt))
+                : _backoff.NextDelay(RetryAfterOf(_outcomeError));
+            delay = ClampToOfflineBudget(delay);
+            NotifyReconnecting(delay);
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Ends the watch from a terminal snapshot. Events the snapshot shows but the watcher has not yielded are
+    /// fetched over the stream for at most <see cref="ExecutionWatcherOptions.CatchUpTimeout"/> — the stream's
+    /// own terminal event is preferred — and what is still missing then is reported as a gap.
+    /// </summary>
+    private async IAsyncEnumerable<ExecutionEvent> FinishAsync(ExecutionSnapshot snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var target = _sequencer.SnapshotLastSequence(snapshot);
+        if (target > _sequencer.LastSequence)
+        {
+            using var deadline = new CancellationTokenSource(_options.CatchUpTimeout, _time);
+            while (!deadline.IsCancellationRequested)
+            {
+                await foreach (var item in StreamOnceAsync(deadline.Token, cancellationToken).ConfigureAwait(false))
+                {
+                    yield return item;
+                }
+
+                if (_outcome == StreamOutcome.Terminal)
+                {
+                    yield break;
+                }
+
+                if (_sequencer.LastSequence >= target || _outcome is StreamOutcome.Unusable or StreamOutcome.NoContent or StreamOutcome.DeadlinePassed)
+                {
+                    break;
+                }
+
+                var delay = _backoff.NextDelay(RetryAfterOf(_outcomeError));
+                NotifyReconnecting(delay);
+                if (!await DelayUnlessDeadlineAsync(delay, deadline.Token, cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+        }
+
+        foreach (var item in _sequencer.FinishFromSnapshot(snapshot))
+        {
+            if (item.Kind == ExecutionEventKind.Gap)
+            {
+                ReportGap(item);
+            }
+            else
+            {
+                ReportFinished(item, snapshot.CompletedAt);
+            }
+
+            yield return item;
+        }
+    }
+
+    private void UpdateMode()
+    {
+        if (_outcome == StreamOutcome.Unusable || (!_polling && _failuresInARow >= _options.MaxStreamFailures))
+        {
+            if (!_polling)
+            {
+                _polling = true;
+                ExecutionMetrics.PollingFallbacks.Add(1);
+                ExecutionLog.PollingStarted(_logger, _executionId, _options.PollInterval, _outcomeError);
+                Notify(ExecutionWatchNoticeKind.PollingStarted,
+                    $"The stream cannot serve this execution ({Describe(_outcomeError)}); polling the snapshot every {_options.PollInterval.TotalSeconds:0.###}s.",
+                    cause: _outcomeError);
+            }
+        }
+        else if (_polling && _outcome == StreamOutcome.Dropped)
+        {
+            // A connection opened while polling: the stream is back.
+            _polling = false;
+            Notify(ExecutionWatchNoticeKind.StreamRestored, "The stream is available again; leaving polling mode.");
+        }
+    }
+}
