@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Time.Testing;
+using ResilientSse.Executions;
+using ResilientSse.Executions.Internal;
+using ResilientSse.Streaming;
+
+namespace ResilientSse.Tests.Executions;
+
+public class EventSequencerTests
+{
+    private readonly EventSequencer _sequencer = new("exec-1", new ExecutionWatcherOptions(), new FakeTimeProvider());
+
+    [Fact]
+    public void Accept_EventsInOrder_YieldsEachWithItsSequence()
+    {
+        var first = _sequencer.Accept(Sse("1", "workflow.started"), out var gap1);
+        var second = _sequencer.Accept(Sse("2", "node.started"), out var gap2);
+
+        Assert.Null(gap1);
+        Assert.Null(gap2);
+        Assert.Equal(1, first!.Sequence);
+        Assert.Equal("2", second!.Id);
+        Assert.Equal(ExecutionEventSource.Stream, second.Source);
+        Assert.Equal(2, _sequencer.LastSequence);
+        Assert.Equal("2", _sequencer.LastEventId);
+    }
+
+    [Fact]
+    public void Accept_IdAlreadyYielded_ReturnsNull()
+    {
+        _sequencer.Accept(Sse("1", "workflow.started"), out _);
+        _sequencer.Accept(Sse("2", "node.started"), out _);
+
+        Assert.Null(_sequencer.Accept(Sse("1", "workflow.started"), out _));
+        Assert.Null(_sequencer.Accept(Sse("2", "node.started"), out _));
+        Assert.Equal(2, _sequencer.LastSequence);
+    }
+
+    [Fact]
+    public void Accept_IdJumps_ReportsTheSkippedRunAsAGap()
+    {
+        _sequencer.Accept(Sse("5", "node.started"), out var first);
+        var item = _sequencer.Accept(Sse("9", "node.completed"), out var gap);
+
+        Assert.Equal((1L, 4L), (first!.MissingFrom!.Value, first.MissingTo!.Value));
+        Assert.Equal(ExecutionEventKind.Gap, gap!.Kind);
+        Assert.Equal(ExecutionEventSource.Watcher, gap.Source);
+        Assert.Equal((6L, 8L), (gap.MissingFrom!.Value, gap.MissingTo!.Value));
+        Assert.Equal(9, item!.Sequence);
+    }
+
+    [Fact]
+    public void Accept_TerminalType_MarksTheEventTerminalWithItsStatus()
+    {
+        var item = _sequencer.Accept(Sse("1", "workflow.failed", """{"executionId":"exec-1","status":"failed"}"""), out _);
+
+        Assert.True(item!.IsTerminal);
+        Assert.Equal(ExecutionStatus.Failed, item.Status);
+        Assert.True(_sequencer.IsComplete);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("-3")]
+    [InlineData("1.5")]
+    public void Accept_NonNumericId_ThrowsProtocolExceptionNamingTheId(string id)
+    {
+        var ex = Assert.Throws<ExecutionProtocolException>(() => _sequencer.Accept(Sse(id, "node.started"), out _));
+
+        Assert.Contains($"'{id}'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("exec-1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Accept_NoId_ThrowsProtocolException()
+    {
+        Assert.Throws<ExecutionProtocolException>(() => _sequencer.Accept(Sse(string.Empty, "node.started"), out _));
+    }
+
+    [Fact]
+    public void Accept_DataNotJson_ThrowsProtocolExceptionNamingTheEvent()
+    {
+        var ex = Assert.Throws<ExecutionProtocolException>(() => _sequencer.Accept(Sse("4", "node.started", "{not json"), out _));
+
+        Assert.Contains("event 4", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FinishFromSnapshot_EventsMissing_ReportsGapThroughTheSnapshotsLastIdThenTerminal()
+    {
+        _sequencer.Accept(Sse("1", "workflow.started"), out _);
+        var snapshot = new ExecutionSnapshot("exec-1", ExecutionStatus.Completed, "completed") { LastEventId = "8", ExecutionTimeMilliseconds = 42 };
+
+        var items = _sequencer.FinishFromSnapshot(snapshot).ToList();
+
+        Assert.Equal(2, items.Count);
+        Assert.Equal((2L, 8L), (items[0].MissingFrom!.Value, items[0].MissingTo!.Value));
+        var terminal = items[1];
+        Assert.Equal(ExecutionEventSource.Snapshot, terminal.Source);
+        Assert.Equal("workflow.completed", terminal.Type);
+        Assert.Null(terminal.Id);
+        Assert.Equal(ExecutionStatus.Completed, terminal.Status);
+        Assert.Equal(42, terminal.Data.GetProperty("executionTime").GetInt64());
+        Assert.Equal("completed", terminal.Data.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public void FinishFromSnapshot_NothingMissing_YieldsOnlyTheTerminalEvent()
+    {
+        _sequencer.Accept(Sse("1", "workflow.started"), out _);
+        var snapshot = new ExecutionSnapshot("exec-1", ExecutionStatus.Cancelled, "cancelled") { LastEventId = "1" };
+
+        var item = Assert.Single(_sequencer.FinishFromSnapshot(snapshot));
+
+        Assert.Equal("workflow.cancelled", item.Type);
+        Assert.True(item.IsTerminal);
+    }
+
+    private static SseEvent Sse(string id, string type, string data = """{"executionId":"exec-1"}""") => TestSse.Event(type, data, id);
+}

@@ -1,0 +1,279 @@
+using System.Net;
+using ResilientSse.Executions;
+using ResilientSse.Streaming;
+using ResilientSse.Tests.TestSupport;
+using static ResilientSse.Tests.TestSupport.ExecutionScript;
+using static ResilientSse.Tests.TestSupport.ScriptedHandler;
+
+namespace ResilientSse.Tests.Executions;
+
+/// <summary>The watcher's promises (CONTRACT §3) over a scripted in-memory server and a fake clock.</summary>
+public class ExecutionWatcherTests
+{
+    private readonly ScriptedHandler _server = new();
+    private readonly TestClock _clock = new();
+    private readonly List<ExecutionWatchNotice> _notices = [];
+
+    [Fact]
+    public async Task WatchAsync_StreamDeliversTerminal_YieldsEveryEventOnceAndCompletes()
+    {
+        _server.On(StreamPath, Sse(Events(1, 8)));
+
+        var items = await WatchAsync();
+
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items.Select(e => e.Sequence));
+        Assert.All(items, e => Assert.Equal(ExecutionEventSource.Stream, e.Source));
+        Assert.True(items[^1].IsTerminal);
+        Assert.Equal(ExecutionStatus.Completed, items[^1].Status);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task WatchAsync_DropRightBeforeTerminalAndSnapshotTerminal_ResumesAtOnceWithoutWaiting()
+    {
+        // The seed's failure: the proxy cut the stream just before workflow.completed.
+        _server.On(StreamPath, Sse(Events(1, 7)), Sse(Events(8, 8)));
+        _server.On(SnapshotPath, Json(Snapshot("completed", 8)));
+
+        // No clock advance: a backoff or retry: wait here would hang the watch.
+        var items = await WatchAsync(drive: false);
+
+        Assert.Equal(8, items.Count);
+        Assert.Equal(ExecutionEventSource.Stream, items[^1].Source);
+        Assert.Equal("workflow.completed", items[^1].Type);
+        Assert.Equal("7", _server.RequestsTo(StreamPath)[1].LastEventId);
+    }
+
+    [Fact]
+    public async Task WatchAsync_DropThenStreamRefusesAndSnapshotTerminal_ReportsGapAndEndsWithSnapshotTerminal()
+    {
+        _server.On(StreamPath, Sse(Events(1, 5)), Status(HttpStatusCode.ServiceUnavailable));
+        _server.On(SnapshotPath, Json(Snapshot("completed", 8)));
+
+        var items = await WatchAsync();
+
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => (long?)i), items.Take(5).Select(e => e.Sequence));
+        var gap = items[5];
+        Assert.Equal(ExecutionEventKind.Gap, gap.Kind);
+        Assert.Equal((6L, 8L), (gap.MissingFrom!.Value, gap.MissingTo!.Value));
+        var terminal = items[6];
+        Assert.Equal(ExecutionEventSource.Snapshot, terminal.Source);
+        Assert.Equal(ExecutionStatus.Completed, terminal.Status);
+        Assert.Equal(7, items.Count);
+    }
+
+    [Fact]
+    public async Task WatchAsync_DropWhileSnapshotRunning_ReconnectsWithLastEventIdAndGetsTheRest()
+    {
+        _server.On(StreamPath, Sse(Events(1, 3)), Sse(Events(4, 6)), Sse(Events(7, 8)));
+        _server.On(SnapshotPath, Json(Snapshot("running", 3)), Json(Snapshot("running", 6)));
+
+        var items = await WatchAsync();
+
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items.Select(e => e.Sequence));
+        Assert.Equal([null, "3", "6"], _server.RequestsTo(StreamPath).Select(r => r.LastEventId));
+        Assert.Contains(_notices, n => n.Kind == ExecutionWatchNoticeKind.Reconnecting);
+    }
+
+    [Fact]
+    public async Task WatchAsync_ServerReplaysFromOneAndRepeats_YieldsEachIdOnce()
+    {
+        _server.On(StreamPath, Sse(Events(1, 4)), Sse(Events(1, 4) + Events(3, 8)));
+        _server.On(SnapshotPath, Json(Snapshot("running", 4)));
+
+        var items = await WatchAsync();
+
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items.Select(e => e.Sequence));
+        Assert.Contains(_notices, n => n.Kind == ExecutionWatchNoticeKind.DuplicateDropped);
+    }
+
+    [Fact]
+    public async Task WatchAsync_IdsJumpOnTheStream_ReportsTheSkippedIdsAsAGap()
+    {
+        _server.On(StreamPath, Sse(Events(1, 2) + Events(6, 8)));
+
+        var items = await WatchAsync();
+
+        Assert.Equal([1, 2, null, 6, 7, 8], items.Select(e => e.Sequence));
+        Assert.Equal((3L, 5L), (items[2].MissingFrom!.Value, items[2].MissingTo!.Value));
+    }
+
+    [Fact]
+    public async Task WatchAsync_StreamNotFoundButSnapshotLive_PollsTheSnapshotUntilTerminal()
+    {
+        _server.On(StreamPath, Status(HttpStatusCode.NotFound));
+        _server.On(SnapshotPath, Json(Snapshot("running", 2)), Json(Snapshot("running", 5)), Json(Snapshot("failed", 6)));
+
+        var items = await WatchAsync();
+
+        Assert.Equal(2, items.Count);
+        Assert.Equal((1L, 6L), (items[0].MissingFrom!.Value, items[0].MissingTo!.Value));
+        Assert.Equal(ExecutionStatus.Failed, items[1].Status);
+        Assert.Equal("workflow.failed", items[1].Type);
+        Assert.Contains(_notices, n => n.Kind == ExecutionWatchNoticeKind.PollingStarted);
+    }
+
+    [Fact]
+    public async Task WatchAsync_StreamAnswersHtml_FallsBackToPolling()
+    {
+        _server.On(StreamPath, _ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("<html/>", null, "text/html") });
+        _server.On(SnapshotPath, Json(Snapshot("cancelled", 0)));
+
+        var items = await WatchAsync();
+
+        var terminal = Assert.Single(items);
+        Assert.Equal(ExecutionStatus.Cancelled, terminal.Status);
+        Assert.Contains(_notices, n => n.Kind == ExecutionWatchNoticeKind.PollingStarted);
+    }
+
+    [Fact]
+    public async Task WatchAsync_UnknownExecution_ThrowsExecutionNotFound()
+    {
+        _server.On(StreamPath, Status(HttpStatusCode.NotFound));
+        _server.On(SnapshotPath, Status(HttpStatusCode.NotFound));
+
+        var ex = await Assert.ThrowsAsync<ExecutionNotFoundException>(() => WatchAsync());
+
+        Assert.Equal(Id, ex.ExecutionId);
+        Assert.Contains(Id, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.Unauthorized)]
+    [InlineData(HttpStatusCode.Forbidden)]
+    public async Task WatchAsync_AccessRefused_ThrowsStatusExceptionAtOnce(HttpStatusCode status)
+    {
+        _server.On(StreamPath, Status(status));
+
+        var ex = await Assert.ThrowsAsync<SseHttpStatusException>(() => WatchAsync(drive: false));
+
+        Assert.Equal(status, ex.StatusCode);
+        Assert.Contains(Id, ex.Message, StringComparison.Ordinal);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task WatchAsync_NonNumericEventId_ThrowsProtocolException()
+    {
+        _server.On(StreamPath, Sse("id: abc\nevent: node.started\ndata: {}\n\n"));
+
+        var ex = await Assert.ThrowsAsync<ExecutionProtocolException>(() => WatchAsync(drive: false));
+
+        Assert.Contains("'abc'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WatchAsync_MalformedSnapshot_ThrowsProtocolException()
+    {
+        _server.On(StreamPath, Sse(Events(1, 2)));
+        _server.On(SnapshotPath, Json("{\"status\": 7"));
+
+        await Assert.ThrowsAsync<ExecutionProtocolException>(() => WatchAsync(drive: false));
+    }
+
+    [Fact]
+    public async Task WatchAsync_OversizedLine_ThrowsLimitExceeded()
+    {
+        var options = Options();
+        options.Stream.MaxEventSize = 1024;
+        _server.On(StreamPath, Sse("id: 1\nevent: workflow.started\ndata: " + new string('x', 4096) + "\n\n"));
+
+        await Assert.ThrowsAsync<SseLimitExceededException>(() => WatchAsync(options, drive: false));
+    }
+
+    [Fact]
+    public async Task WatchAsync_ServerUnreachableForTheOfflineBudget_GivesUp()
+    {
+        var options = Options();
+        options.OfflineBudget = TimeSpan.FromMinutes(2);
+        _server.On(StreamPath, Status(HttpStatusCode.ServiceUnavailable));
+        _server.On(SnapshotPath, Status(HttpStatusCode.BadGateway));
+
+        var ex = await Assert.ThrowsAsync<OfflineBudgetExceededException>(() => WatchAsync(options, step: TimeSpan.FromSeconds(5)));
+
+        Assert.True(ex.OfflineFor >= TimeSpan.FromMinutes(2), ex.OfflineFor.ToString());
+        Assert.Contains(Id, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WatchAsync_SnapshotAnswersWhileStreamIsDown_DoesNotGiveUp()
+    {
+        var options = Options();
+        options.OfflineBudget = TimeSpan.FromSeconds(30);
+        var polls = 0;
+        _server.On(StreamPath, Status(HttpStatusCode.ServiceUnavailable));
+        _server.On(SnapshotPath, _ => Json(Snapshot(++polls < 40 ? "running" : "completed", 0))(null!));
+
+        var items = await WatchAsync(options, step: TimeSpan.FromSeconds(5));
+
+        Assert.True(items[^1].IsTerminal);
+        Assert.True(polls >= 40);
+    }
+
+    [Fact]
+    public async Task WatchAsync_ConsumerBreaksEarly_StopsRequesting()
+    {
+        _server.On(StreamPath, Sse(Events(1, 8)));
+        var watcher = CreateWatcher(Options());
+
+        await foreach (var item in watcher.WatchAsync(Id))
+        {
+            break;
+        }
+
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task WatchAsync_Cancelled_ThrowsOperationCanceled()
+    {
+        using var cts = new CancellationTokenSource();
+        _server.On(StreamPath, Sse(Events(1, 3)));
+        _server.On(SnapshotPath, Json(Snapshot("running", 3)));
+        var watcher = CreateWatcher(Options());
+
+        var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var item in watcher.WatchAsync(Id, cts.Token))
+            {
+                if (item.Sequence == 3)
+                {
+                    await cts.CancelAsync();
+                }
+            }
+        }).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(cts.IsCancellationRequested, ex.Message);
+    }
+
+    private ExecutionWatcherOptions Options() => new()
+    {
+        BaseAddress = new Uri("http://127.0.0.1:5080/"),
+        OnNotice = n => { lock (_notices) { _notices.Add(n); } },
+        Stream = new SseClientOptions { InitialReconnectDelay = TimeSpan.FromSeconds(1), MaxReconnectDelay = TimeSpan.FromSeconds(4) },
+    };
+
+    private ExecutionWatcher CreateWatcher(ExecutionWatcherOptions options) => new(new HttpClient(_server), options, _clock);
+
+    private Task<List<ExecutionEvent>> WatchAsync(bool drive = true) => WatchAsync(Options(), drive);
+
+    private async Task<List<ExecutionEvent>> WatchAsync(ExecutionWatcherOptions options, bool drive = true, TimeSpan? step = null)
+    {
+        var watcher = CreateWatcher(options);
+        var work = Collect(watcher.WatchAsync(Id));
+        return drive
+            ? await _clock.DriveAsync(work, step ?? TimeSpan.FromSeconds(1))
+            : await work.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private static async Task<List<ExecutionEvent>> Collect(IAsyncEnumerable<ExecutionEvent> events)
+    {
+        var items = new List<ExecutionEvent>();
+        await foreach (var item in events)
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+}
