@@ -38,6 +38,7 @@ internal sealed partial class WatchSession
         await using (connection.ConfigureAwait(false))
         {
             OnConnected();
+            var progressed = false;
             var events = connection.ReadEventsAsync(_sequencer.LastEventId ?? string.Empty, _connections, token).GetAsyncEnumerator(token);
             try
             {
@@ -75,6 +76,8 @@ internal sealed partial class WatchSession
                         continue;
                     }
 
+                    // Progress, not a mere connection, is what makes the stream usable again.
+                    (progressed, _failuresInARow) = (true, 0);
                     if (gap is not null)
                     {
                         ReportGap(gap);
@@ -97,12 +100,19 @@ internal sealed partial class WatchSession
             finally
             {
                 await events.DisposeAsync().ConfigureAwait(false);
+
                 if (connection.ReconnectionInterval is { } retry)
                 {
                     _backoff.SetServerRetry(retry);
                 }
 
                 _backoff.OnDisconnected();
+            }
+
+            if (!progressed)
+            {
+                // Connected, but nothing new arrived: a stream cut at once counts as a failed attempt.
+                _failuresInARow++;
             }
         }
 
@@ -155,7 +165,6 @@ internal sealed partial class WatchSession
     {
         _connections++;
         _everConnected = true;
-        _failuresInARow = 0;
         _lastContact = _time.GetTimestamp();
         _backoff.OnConnected();
         ExecutionLog.Connected(_logger, _executionId, _connections, _sequencer.LastEventId);
