@@ -98,8 +98,15 @@ internal sealed partial class WatchSession
             attempt: _connections + 1, delay: delay);
     }
 
-    private void Notify(ExecutionWatchNoticeKind kind, string message, int attempt = 0, TimeSpan? delay = null, Exception? cause = null) =>
+    private void Notify(ExecutionWatchNoticeKind kind, string message, int attempt = 0, TimeSpan? delay = null, Exception? cause = null)
+    {
+        if (kind is not (ExecutionWatchNoticeKind.Connected or ExecutionWatchNoticeKind.SnapshotChecked))
+        {
+            ExecutionActivity.AddEvent(_activity, kind.ToString(), message);
+        }
+
         _options.OnNotice?.Invoke(new ExecutionWatchNotice(_executionId, kind, message) { Attempt = attempt, Delay = delay, Cause = cause });
+    }
 
     private static DateTimeOffset? TimestampOf(JsonElement data) =>
         data.ValueKind == JsonValueKind.Object

@@ -32,6 +32,7 @@ internal sealed partial class WatchSession
     private int _connections;
     private int _failuresInARow;
     private bool _polling;
+    private System.Diagnostics.Activity? _activity;
 
     public WatchSession(
         string executionId,
@@ -57,6 +58,8 @@ internal sealed partial class WatchSession
     {
         ExecutionLog.WatchStarted(_logger, _executionId, _endpoints.StreamUri, _endpoints.SnapshotUri);
         ExecutionMetrics.Watches.Add(1);
+        using var activity = ExecutionActivity.StartWatch(_executionId, _endpoints.StreamUri);
+        _activity = activity;
         _lastContact = _time.GetTimestamp();
         var nextStreamAttempt = _lastContact;
 
