@@ -35,7 +35,16 @@ namespace ResilientSse.Streaming
         public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
         public TimeSpan OfflineBudget { get; set; } = TimeSpan.FromMinutes(10);
         public int MaxEventSize { get; set; } = 1 << 20;
+        public double JitterRatio { get; set; } = 0.5;
+        public TimeSpan HealthyConnectionThreshold { get; set; } = TimeSpan.FromSeconds(30);
+        public Action<SseConnectedArguments>? OnConnected { get; set; }
+        public Action<SseReconnectingArguments>? OnReconnecting { get; set; }
+        public Action<SseDisconnectedArguments>? OnDisconnected { get; set; }
     }
+    public readonly record struct SseConnectedArguments(int Connection, Uri? RequestUri, string LastEventId);
+    public readonly record struct SseReconnectingArguments(int Attempt, TimeSpan Delay, Exception? Cause);
+    public readonly record struct SseDisconnectedArguments(int Connection, Exception? Cause);
+    public readonly record struct SseRequestContext(int Attempt, string LastEventId);
     public sealed class SseClientOptionsValidator : IValidateOptions<SseClientOptions>
     {
         public ValidateOptionsResult Validate(string? name, SseClientOptions options) => ValidateOptionsResult.Success;
@@ -45,11 +54,13 @@ namespace ResilientSse.Streaming
         public string EventType { get; init; }
         public string Data { get; init; }
         public string LastEventId { get; init; }
+        public int Connection { get; init; }
     }
     public sealed class SseClient
     {
-        public SseClient(HttpClient httpClient, SseClientOptions? options = null, TimeProvider? timeProvider = null) { }
+        public SseClient(HttpClient httpClient, SseClientOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null) { }
         public IAsyncEnumerable<SseEvent> SubscribeAsync(Uri uri, string? lastEventId = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public IAsyncEnumerable<SseEvent> SubscribeAsync(Func<SseRequestContext, HttpRequestMessage> requestFactory, string? lastEventId = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }
 namespace ResilientSse.Streaming.Internal
