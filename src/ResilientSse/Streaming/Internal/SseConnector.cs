@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using ResilientSse.Diagnostics;
+
+namespace ResilientSse.Streaming.Internal;
+
+/// <summary>
+/// Makes one connection attempt and sorts the answer into the status classes: 200 with <c>text/event-stream</c>
+/// gives a <see cref="SseConnection"/>; 204 gives <see langword="null"/> (the server says stop); 408, 429, 5xx and
+/// network failures throw <see cref="SseTransientException"/> (with <c>Retry-After</c>); any other status throws
+/// <see cref="SseHttpStatusException"/>; a 200 that is not an event stream throws <see cref="SseContentTypeException"/>.
+/// </summary>
+internal sealed class SseConnector
+{
+    private static readonly MediaTypeWithQualityHeaderValue EventStream = new("text/event-stream");
+
+    private readonly HttpClient _httpClient;
+    private readonly SseClientOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    public SseConnector(HttpClient httpClient, SseClientOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        _httpClient = httpClient;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Sends <paramref name="request"/> and waits, at most the idle timeout, for the response headers.</summary>
+    public async Task<SseConnection?> ConnectAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        PrepareRequest(request);
+        var idle = new IdleTimer(_options.IdleTimeout, _timeProvider, cancellationToken);
+        HttpResponseMessage? response = null;
+        try
+        {
+            idle.Restart();
+            SseLog.Connecting(_logger, request.RequestUri);
+            try
+            {
+                response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, idle.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (idle.Translate(ex, "waiting for the response headers") is { } translated)
+            {
+                throw translated;
+            }
+
+            if (response.StatusCode == HttpStatusCode.NoContent)
+            {
+                SseLog.NoContent(_logger, request.RequestUri);
+                return null;
+            }
+
+            Classify(response, request.RequestUri);
+            Stream body;
+            try
+            {
+                body = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (idle.Translate(ex, "opening the response body") is { } translated)
+            {
+                throw translated;
+            }
+
+            var connection = new SseConnection(response, new SseResponseStream(body, idle, _options.MaxEventSize), idle, _logger);
+            (response, idle) = (null, null!);
+            return connection;
+        }
+        finally
+        {
+            response?.Dispose();
+            idle?.Dispose();
+        }
+    }
+
+    private static void PrepareRequest(HttpRequestMessage request)
+    {
+        if (request.Headers.Accept.Count == 0)
+        {
+            request.Headers.Accept.Add(EventStream);
+        }
+
+        // Ask intermediaries for the live stream, not a cached copy (as browsers' EventSource does).
+        request.Headers.CacheControl ??= new CacheControlHeaderValue { NoCache = true };
+    }
+
+    private void Classify(HttpResponseMessage response, Uri? uri)
+    {
+        var status = response.StatusCode;
+        var code = (int)status;
+        if (status == HttpStatusCode.OK)
+        {
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (!string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new SseContentTypeException(mediaType, uri,
+                    $"GET {uri} answered 200 with content type '{mediaType ?? "(none)"}', not 'text/event-stream': the address is not a Server-Sent Events endpoint.");
+            }
+
+            return;
+        }
+
+        if (status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || code >= 500)
+        {
+            var retryAfter = RetryAfter.Read(response.Headers.RetryAfter, _timeProvider);
+            throw new SseTransientException($"GET {uri} answered {code} ({response.ReasonPhrase}).")
+            {
+                StatusCode = status,
+                RetryAfter = retryAfter,
+            };
+        }
+
+        var hint = status switch
+        {
+            HttpStatusCode.Unauthorized => "the server wants credentials: configure the HttpClient to send them.",
+            HttpStatusCode.Forbidden => "the credentials sent are not allowed to read this stream.",
+            HttpStatusCode.NotFound => "the server does not know this address.",
+            HttpStatusCode.Gone => "the stream is gone for good.",
+            _ when code is >= 300 and < 400 => "a redirect that was not followed; check the address or the HttpClient's redirect settings.",
+            _ => "retrying cannot fix this status.",
+        };
+        throw new SseHttpStatusException(status, uri, $"GET {uri} answered {code} ({response.ReasonPhrase}): {hint}");
+    }
+}

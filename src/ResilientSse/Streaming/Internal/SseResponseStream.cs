@@ -1,0 +1,112 @@
+using ResilientSse.Diagnostics;
+
+namespace ResilientSse.Streaming.Internal;
+
+/// <summary>
+/// The response body as the parser sees it: every read restarts the idle timer and is bounded by it, every chunk
+/// is measured against the event size limit before the parser buffers it, and network failures become
+/// <see cref="SseTransientException"/>. A read-only, forward-only wrapper; it owns the inner stream.
+/// </summary>
+internal sealed class SseResponseStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly IdleTimer _idle;
+    private EventBlockMeter _meter;
+
+    public SseResponseStream(Stream inner, IdleTimer idle, int maxEventSize)
+    {
+        _inner = inner;
+        _idle = idle;
+        _meter = new EventBlockMeter(maxEventSize);
+    }
+
+    /// <summary>Gets whether the bytes read so far end exactly after a complete event block.</summary>
+    public bool AtBoundary => _meter.AtBoundary;
+
+    /// <summary>Gets how many bytes were read.</summary>
+    public long BytesRead { get; private set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        _idle.Restart();
+        int read;
+        try
+        {
+            read = await _inner.ReadAsync(buffer, _idle.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_idle.Translate(ex, "while reading the stream") is { } translated)
+        {
+            throw translated;
+        }
+
+        Account(buffer.Span[..read]);
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        int read;
+        try
+        {
+            read = _inner.Read(buffer);
+        }
+        catch (Exception ex) when (_idle.Translate(ex, "while reading the stream") is { } translated)
+        {
+            throw translated;
+        }
+
+        Account(buffer[..read]);
+        return read;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void Account(ReadOnlySpan<byte> chunk)
+    {
+        if (chunk.IsEmpty)
+        {
+            return;
+        }
+
+        _meter.Observe(chunk);
+        BytesRead += chunk.Length;
+        SseMetrics.Bytes.Add(chunk.Length);
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ResilientSse.Streaming.Internal;
+
+namespace ResilientSse.Streaming;
+
+/// <summary>
+/// A resilient Server-Sent Events client for any endpoint: one subscription is an
+/// <see cref="IAsyncEnumerable{T}"/> of events that spans as many HTTP connections as the network needs. It
+/// reconnects after network errors, the end of a response, an idle timeout and 408/429/5xx answers, resends
+/// <c>Last-Event-ID</c>, honours <c>retry:</c> and <c>Retry-After</c>, backs off with jitter, and bounds memory.
+/// </summary>
+/// <remarks>
+/// <para>The subscription ends normally when the server answers 204 No Content (the server says stop). It ends with
+/// <see cref="SseHttpStatusException"/> for a status that retrying cannot fix (401, 403, 404, 410, other 4xx),
+/// <see cref="SseContentTypeException"/> for a 200 that is not <c>text/event-stream</c>,
+/// <see cref="SseLimitExceededException"/> for an oversized event, and <see cref="OfflineBudgetExceededException"/>
+/// when no connection succeeded for <see cref="SseClientOptions.OfflineBudget"/>.</para>
+/// <para>The <see cref="HttpClient"/> is used with <see cref="HttpCompletionOption.ResponseHeadersRead"/>, so its
+/// <see cref="HttpClient.Timeout"/> (and a resilience handler's total timeout) bound only the wait for the response
+/// headers, never a healthy long stream; <see cref="SseClientOptions.IdleTimeout"/> guards the stream instead.
+/// A timeout that fires before the headers arrive is retried like any transient failure.</para>
+/// <para>Cancelling the token, or leaving an <c>await foreach</c> early, aborts the response at once.</para>
+/// </remarks>
+public sealed class SseClient
+{
+    private readonly HttpClient _httpClient;
+    private readonly SseClientOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly SseConnector _connector;
+
+    /// <summary>Creates a client that connects through <paramref name="httpClient"/>.</summary>
+    /// <param name="httpClient">The client to send requests with; relative addresses resolve against its <see cref="HttpClient.BaseAddress"/>.</param>
+    /// <param name="options">The options, validated now; <see langword="null"/> for the defaults.</param>
+    /// <param name="timeProvider">The clock for timeouts and delays; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="loggerFactory">Where to log; <see langword="null"/> for no logging.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> is <see langword="null"/>.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException"><paramref name="options"/> are invalid; the message lists every error.</exception>
+    public SseClient(HttpClient httpClient, SseClientOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        _options = options ?? new SseClientOptions();
+        SseClientOptionsValidator.ThrowIfInvalid(_options);
+        _httpClient = httpClient;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SseClient>();
+        _connector = new SseConnector(httpClient, _options, _timeProvider, _logger);
+    }
+
+    /// <summary>Subscribes to the event stream at <paramref name="uri"/> with GET requests.</summary>
+    /// <param name="uri">The stream's address: absolute, or relative to the <see cref="HttpClient.BaseAddress"/>.</param>
+    /// <param name="lastEventId">The last event ID already received, sent as <c>Last-Event-ID</c> on the first request; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Ends the subscription.</param>
+    /// <returns>The events, in order, across reconnections.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="uri"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="uri"/> is relative and the client has no base address.</exception>
+    public IAsyncEnumerable<SseEvent> SubscribeAsync(Uri uri, string? lastEventId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        if (!uri.IsAbsoluteUri && _httpClient.BaseAddress is null)
+        {
+            throw new ArgumentException($"The address '{uri}' is relative and the HttpClient has no BaseAddress.", nameof(uri));
+        }
+
+        return SubscribeAsync(_ => new HttpRequestMessage(HttpMethod.Get, uri), lastEventId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Subscribes with a request built anew for every connection attempt, so that headers such as a refreshed
+    /// bearer token can change between attempts. The client adds <c>Last-Event-ID</c> when the factory has not.
+    /// </summary>
+    /// <param name="requestFactory">Builds the request for an attempt; the client disposes it.</param>
+    /// <param name="lastEventId">The last event ID already received, sent on the first request; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Ends the subscription.</param>
+    /// <returns>The events, in order, across reconnections.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="requestFactory"/> is <see langword="null"/>.</exception>
+    public IAsyncEnumerable<SseEvent> SubscribeAsync(Func<SseRequestContext, HttpRequestMessage> requestFactory, string? lastEventId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requestFactory);
+        var subscription = new SseSubscription(_connector, _options, _timeProvider, _logger, requestFactory, lastEventId ?? string.Empty);
+        return subscription.RunAsync(cancellationToken);
+    }
+}

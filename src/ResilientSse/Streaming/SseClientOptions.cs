@@ -1,0 +1,67 @@
+namespace ResilientSse.Streaming;
+
+/// <summary>
+/// How a subscription connects, reconnects and bounds what it reads. Validated once, when a
+/// <see cref="SseClient"/> (or a watcher) is created; see <see cref="SseClientOptionsValidator"/>.
+/// </summary>
+public sealed class SseClientOptions
+{
+    /// <summary>
+    /// Gets or sets how long a connection may stay silent — no bytes at all, not even a comment — before it is
+    /// aborted and a reconnect begins. It also bounds the wait for the response headers and for the first byte.
+    /// Heartbeat comments from the server keep a connection alive. <see cref="Timeout.InfiniteTimeSpan"/> disables it.
+    /// </summary>
+    /// <value>Default: 60 seconds.</value>
+    public TimeSpan IdleTimeout { get; set; } = Internal.SseClientDefaults.IdleTimeout;
+
+    /// <summary>
+    /// Gets or sets the base delay before reconnecting while the server has not sent a <c>retry:</c> field.
+    /// A <c>retry:</c> value from the server replaces it. Consecutive failures double it, up to <see cref="MaxReconnectDelay"/>.
+    /// </summary>
+    /// <value>Default: 1 second.</value>
+    public TimeSpan InitialReconnectDelay { get; set; } = Internal.SseClientDefaults.InitialReconnectDelay;
+
+    /// <summary>Gets or sets the cap on the backoff between reconnection attempts (a server's <c>Retry-After</c> may ask for longer).</summary>
+    /// <value>Default: 30 seconds.</value>
+    public TimeSpan MaxReconnectDelay { get; set; } = Internal.SseClientDefaults.MaxReconnectDelay;
+
+    /// <summary>
+    /// Gets or sets the share of each delay that is randomised, from 0 (none) to 1: a delay <c>d</c> becomes a
+    /// uniform value in <c>[d × (1 − JitterRatio), d]</c>, so that many clients cut off at once do not return at once.
+    /// </summary>
+    /// <value>Default: 0.5.</value>
+    public double JitterRatio { get; set; } = Internal.SseClientDefaults.JitterRatio;
+
+    /// <summary>
+    /// Gets or sets how long a connection must stay up for the backoff to start again from the base delay
+    /// when it ends. Shorter connections count as failures, so a server that accepts and drops at once is backed off.
+    /// </summary>
+    /// <value>Default: 30 seconds.</value>
+    public TimeSpan HealthyConnectionThreshold { get; set; } = Internal.SseClientDefaults.HealthyConnectionThreshold;
+
+    /// <summary>
+    /// Gets or sets how long the subscription keeps trying without any successful connection before it gives up
+    /// with <see cref="OfflineBudgetExceededException"/>. <see cref="Timeout.InfiniteTimeSpan"/> never gives up.
+    /// </summary>
+    /// <value>Default: 10 minutes.</value>
+    public TimeSpan OfflineBudget { get; set; } = Internal.SseClientDefaults.OfflineBudget;
+
+    /// <summary>
+    /// Gets or sets the largest event block, in bytes of its lines as received (so also the longest line), that is
+    /// accepted. A larger one ends the subscription with <see cref="SseLimitExceededException"/> before it is buffered.
+    /// </summary>
+    /// <value>Default: 1 MiB (1,048,576 bytes). At least 64.</value>
+    public int MaxEventSize { get; set; } = Internal.SseClientDefaults.MaxEventSize;
+
+    /// <summary>Gets or sets a callback run each time a connection is established (status 200, <c>text/event-stream</c>).</summary>
+    /// <value>Default: <see langword="null"/>.</value>
+    public Action<SseConnectedArguments>? OnConnected { get; set; }
+
+    /// <summary>Gets or sets a callback run before each wait for a reconnection attempt, with the attempt, the delay and the cause.</summary>
+    /// <value>Default: <see langword="null"/>.</value>
+    public Action<SseReconnectingArguments>? OnReconnecting { get; set; }
+
+    /// <summary>Gets or sets a callback run each time an established connection ends, with the cause when it failed.</summary>
+    /// <value>Default: <see langword="null"/>.</value>
+    public Action<SseDisconnectedArguments>? OnDisconnected { get; set; }
+}

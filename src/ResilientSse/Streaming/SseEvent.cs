@@ -1,0 +1,20 @@
+namespace ResilientSse.Streaming;
+
+/// <summary>One dispatched event, as the WHATWG processing model defines it, with the connection it came on.</summary>
+public readonly struct SseEvent
+{
+    /// <summary>Gets the event type: the <c>event:</c> field, or <c>message</c> when there was none.</summary>
+    public string EventType { get; init; }
+
+    /// <summary>Gets the data: the <c>data:</c> lines joined with LF.</summary>
+    public string Data { get; init; }
+
+    /// <summary>
+    /// Gets the last event ID in effect when the event was dispatched — the value a reconnect sends as
+    /// <c>Last-Event-ID</c> — or an empty string when none was set.
+    /// </summary>
+    public string LastEventId { get; init; }
+
+    /// <summary>Gets the number of the connection, within the subscription, that delivered the event (from 1).</summary>
+    public int Connection { get; init; }
+}
