@@ -20,7 +20,7 @@ public sealed class ExecutionWatcherContractTests : IDisposable
         _server.On(StreamPath, Sse(Events(1, 7)), Sse(Events(8, 8)));
         _server.On(SnapshotPath, Json(Snapshot("completed", 8)));
         var options = Options();
-        options.Stream.InitialReconnectDelay = TimeSpan.FromMinutes(5); // any wait would time the test out
+        options.Stream.MaxReconnectDelay = options.Stream.InitialReconnectDelay = TimeSpan.FromMinutes(5); // any wait would time the test out
 
         var items = await WatchAsync(options);
 

@@ -19,13 +19,20 @@ internal sealed class ScriptedServer : IDisposable
     public ScriptedServer()
     {
         _server = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{FreePort()}"] });
-        BaseAddress = new Uri(_server.Urls[0] + "/");
+        BaseAddress = new Uri($"http://127.0.0.1:{_server.Ports[0]}/");
     }
 
     public Uri BaseAddress { get; }
 
     public ScriptedServer On(string path, params IResponseBuilder[] steps)
     {
+        if (steps.Length == 1)
+        {
+            // WireMock.Net fails (500) on a scenario that never sets a state; one step needs none.
+            _server.Given(Request.Create().WithPath(path).UsingGet()).RespondWith(steps[0]);
+            return this;
+        }
+
         var scenario = "script " + path;
         for (var i = 0; i < steps.Length; i++)
         {
