@@ -1,0 +1,89 @@
+using System.Net.ServerSentEvents;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Logging.Abstractions;
+using ResilientSse.Streaming.Internal;
+
+namespace ResilientSse.Benchmarks;
+
+/// <summary>Where the layer's cost per event goes: the bounded, idle-timed body alone, then one connection's reader.</summary>
+[MemoryDiagnoser]
+public class LayerBreakdownBenchmarks
+{
+    private const int EventCount = 100_000;
+    private byte[] _body = [];
+
+    [GlobalSetup]
+    public void Setup() => _body = EventStreamFixture.Create(EventCount);
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = EventCount)]
+    public async Task<long> RawSseParser()
+    {
+        long total = 0;
+        await foreach (var item in SseParser.Create(new MemoryStream(_body, writable: false)).EnumerateAsync())
+        {
+            total += item.Data.Length;
+        }
+
+        return total;
+    }
+
+    [Benchmark(OperationsPerInvoke = EventCount)]
+    public async Task<long> SseParserOverResponseStream()
+    {
+        long total = 0;
+        using var idle = new IdleTimer(TimeSpan.FromMinutes(1), TimeProvider.System, CancellationToken.None);
+        await using var body = new SseResponseStream(new MemoryStream(_body, writable: false), idle, 1 << 20);
+        await foreach (var item in SseParser.Create(body).EnumerateAsync())
+        {
+            total += item.Data.Length;
+        }
+
+        return total;
+    }
+
+    [Benchmark(OperationsPerInvoke = EventCount)]
+    public async Task<long> ConnectionReader()
+    {
+        long total = 0;
+        var idle = new IdleTimer(TimeSpan.FromMinutes(1), TimeProvider.System, CancellationToken.None);
+        await using var connection = new SseConnection(new HttpResponseMessage(), new SseResponseStream(new MemoryStream(_body, writable: false), idle, 1 << 20), idle, NullLogger.Instance);
+        await foreach (var item in connection.ReadEventsAsync(string.Empty, 1, CancellationToken.None))
+        {
+            total += item.Data.Length;
+        }
+
+        return total;
+    }
+
+    [Benchmark(OperationsPerInvoke = EventCount)]
+    public async Task<long> ConnectionReaderOverStreamContent()
+    {
+        long total = 0;
+        using var content = new StreamContent(new MemoryStream(_body, writable: false));
+        var idle = new IdleTimer(TimeSpan.FromMinutes(1), TimeProvider.System, CancellationToken.None);
+        await using var connection = new SseConnection(new HttpResponseMessage(), new SseResponseStream(await content.ReadAsStreamAsync(), idle, 1 << 20), idle, NullLogger.Instance);
+        await foreach (var item in connection.ReadEventsAsync(string.Empty, 1, CancellationToken.None))
+        {
+            total += item.Data.Length;
+        }
+
+        return total;
+    }
+
+    [Benchmark(OperationsPerInvoke = EventCount)]
+    public async Task<long> ConnectorThenReader()
+    {
+        long total = 0;
+        using var handler = new OneShotHandler(_body);
+        using var http = new HttpClient(handler);
+        var connector = new SseConnector(http, new ResilientSse.Streaming.SseClientOptions(), TimeProvider.System, NullLogger.Instance);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/stream");
+        await using var connection = (await connector.ConnectAsync(request, CancellationToken.None))!;
+        await foreach (var item in connection.ReadEventsAsync(string.Empty, 1, CancellationToken.None))
+        {
+            total += item.Data.Length;
+        }
+
+        return total;
+    }
+}
