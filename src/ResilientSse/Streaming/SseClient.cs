@@ -78,7 +78,6 @@ public sealed class SseClient
     public IAsyncEnumerable<SseEvent> SubscribeAsync(Func<SseRequestContext, HttpRequestMessage> requestFactory, string? lastEventId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requestFactory);
-        var subscription = new SseSubscription(_connector, _options, _timeProvider, _logger, requestFactory, lastEventId ?? string.Empty);
-        return subscription.RunAsync(cancellationToken);
+        return new SseSubscription(_connector, _options, _timeProvider, _logger, requestFactory, lastEventId ?? string.Empty, cancellationToken);
     }
 }

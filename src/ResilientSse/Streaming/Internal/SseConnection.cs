@@ -16,6 +16,8 @@ internal sealed class SseConnection : IAsyncDisposable
     private readonly SseResponseStream _body;
     private readonly IdleTimer _idle;
     private readonly ILogger _logger;
+    private SseParser<string>? _parser;
+    private bool _idSet;
 
     public SseConnection(HttpResponseMessage response, SseResponseStream body, IdleTimer idle, ILogger logger)
     {
@@ -35,55 +37,74 @@ internal sealed class SseConnection : IAsyncDisposable
     public Uri? RequestUri => _response.RequestMessage?.RequestUri;
 
     /// <summary>
-    /// Yields the connection's events until the server ends the response. Network failures and the idle timeout
-    /// throw <see cref="SseTransientException"/>; an oversized block throws <see cref="SseLimitExceededException"/>.
-    /// An event cut off by the end of the connection is never yielded, and its <c>id:</c> never taken.
+    /// Starts reading the connection's events. Network failures and the idle timeout surface from the enumerator
+    /// as <see cref="SseTransientException"/>; an oversized block as <see cref="SseLimitExceededException"/>.
+    /// Pass each item to <see cref="Dispatch"/>, and call <see cref="Finish"/> when reading ends, however it ends.
     /// </summary>
     /// <param name="lastEventId">The last event ID in effect before this connection (sent as <c>Last-Event-ID</c>).</param>
-    /// <param name="connectionNumber">The connection's number, stamped on each event.</param>
     /// <param name="cancellationToken">Stops reading.</param>
-    public async IAsyncEnumerable<SseEvent> ReadEventsAsync(string lastEventId, int connectionNumber, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerator<SseItem<string>> StartReading(string lastEventId, CancellationToken cancellationToken)
     {
-        var parser = SseParser.Create(_body);
+        _parser = SseParser.Create(_body);
         LastEventId = lastEventId;
+        return _parser.EnumerateAsync(cancellationToken).GetAsyncEnumerator(CancellationToken.None);
+    }
 
+    /// <summary>Turns a dispatched item into an event, taking its last event ID.</summary>
+    public SseEvent Dispatch(SseItem<string> item, int connectionNumber)
+    {
         // SseParser starts each connection with an empty last event ID; until this connection sets one, the ID
         // carried over from earlier connections stays in effect (as in EventSource, which keeps it across reconnects).
-        var idSet = false;
+        _idSet |= item.EventId is not null || _parser!.LastEventId.Length != 0;
+        if (_idSet)
+        {
+            LastEventId = _parser!.LastEventId;
+        }
+
+        SseMetrics.Events.Add(1);
+        SseLog.EventReceived(_logger, item.EventType, LastEventId, item.Data.Length);
+        return new SseEvent { EventType = item.EventType, Data = item.Data, LastEventId = LastEventId!, Connection = connectionNumber };
+    }
+
+    /// <summary>Takes what the end of reading tells: the server's <c>retry:</c>, and an ID set by a final block without data.</summary>
+    public void Finish()
+    {
+        if (_parser is null)
+        {
+            return;
+        }
+
+        // A block without data still sets the last event ID when it ends (WHATWG dispatch step 1), but only a
+        // block that ended: an id: line of a block cut off by the disconnect must not be taken.
+        if (_body.AtBoundary && (_idSet || _parser.LastEventId.Length != 0))
+        {
+            LastEventId = _parser.LastEventId;
+        }
+
+        if (_parser.ReconnectionInterval >= TimeSpan.Zero && _parser.ReconnectionInterval != Timeout.InfiniteTimeSpan)
+        {
+            ReconnectionInterval = _parser.ReconnectionInterval;
+        }
+    }
+
+    /// <summary>
+    /// Yields the connection's events until the server ends the response (see <see cref="StartReading"/>).
+    /// An event cut off by the end of the connection is never yielded, and its <c>id:</c> never taken.
+    /// </summary>
+    public async IAsyncEnumerable<SseEvent> ReadEventsAsync(string lastEventId, int connectionNumber, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var items = StartReading(lastEventId, cancellationToken);
         try
         {
-            await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
+            while (await items.MoveNextAsync().ConfigureAwait(false))
             {
-                idSet |= item.EventId is not null || parser.LastEventId.Length != 0;
-                if (idSet)
-                {
-                    LastEventId = parser.LastEventId;
-                }
-
-                SseMetrics.Events.Add(1);
-                SseLog.EventReceived(_logger, item.EventType, LastEventId, item.Data.Length);
-                yield return new SseEvent
-                {
-                    EventType = item.EventType,
-                    Data = item.Data,
-                    LastEventId = LastEventId,
-                    Connection = connectionNumber,
-                };
+                yield return Dispatch(items.Current, connectionNumber);
             }
         }
         finally
         {
-            // A block without data still sets the last event ID when it ends (WHATWG dispatch step 1), but only a
-            // block that ended: an id: line of a block cut off by the disconnect must not be taken.
-            if (_body.AtBoundary && (idSet || parser.LastEventId.Length != 0))
-            {
-                LastEventId = parser.LastEventId;
-            }
-
-            if (parser.ReconnectionInterval >= TimeSpan.Zero && parser.ReconnectionInterval != Timeout.InfiniteTimeSpan)
-            {
-                ReconnectionInterval = parser.ReconnectionInterval;
-            }
+            await items.DisposeAsync().ConfigureAwait(false);
+            Finish();
         }
     }
 

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using ResilientSse.Diagnostics;
+
+namespace ResilientSse.Streaming.Internal;
+
+/// <summary>The subscription's bookkeeping: the offline budget, the backoff, and what is reported to callbacks, logs and metrics.</summary>
+internal sealed partial class SseSubscriptionEnumerator
+{
+    private int _attempts;
+    private int _failuresInARow;
+    private int _connections;
+    private long _lastContact;
+
+    private bool BudgetExhausted() =>
+        _options.OfflineBudget != Timeout.InfiniteTimeSpan && _timeProvider.GetElapsedTime(_lastContact) >= _options.OfflineBudget;
+
+    private TimeSpan NextDelay(Exception? cause)
+    {
+        var delay = _backoff.NextDelay((cause as SseTransientException)?.RetryAfter);
+        if (_options.OfflineBudget == Timeout.InfiniteTimeSpan)
+        {
+            return delay;
+        }
+
+        // Never sleep past the budget: the last attempt is made when it runs out.
+        var remaining = _options.OfflineBudget - _timeProvider.GetElapsedTime(_lastContact);
+        return delay < remaining ? delay : remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
+    }
+
+    private void ReportConnected(SseConnection connection)
+    {
+        _connections++;
+        _failuresInARow = 0;
+        _lastContact = _timeProvider.GetTimestamp();
+        _backoff.OnConnected();
+        SseMetrics.Connections.Add(1);
+        SseLog.Connected(_logger, connection.RequestUri, _connections, _lastEventId);
+        _activity?.AddEvent(new ActivityEvent("connected"));
+        _options.OnConnected?.Invoke(new SseConnectedArguments(_connections, connection.RequestUri, _lastEventId));
+    }
+
+    private void ReportDisconnected(SseConnection connection, Exception? cause)
+    {
+        _cause = cause;
+        _lastEventId = connection.LastEventId ?? _lastEventId;
+        if (connection.ReconnectionInterval is { } retry)
+        {
+            _backoff.SetServerRetry(retry);
+        }
+
+        _backoff.OnDisconnected();
+        _lastContact = _timeProvider.GetTimestamp();
+        SseLog.Disconnected(_logger, _connections, cause);
+        _options.OnDisconnected?.Invoke(new SseDisconnectedArguments(_connections, cause));
+    }
+
+    private void ReportReconnecting(TimeSpan delay, Exception? cause)
+    {
+        _failuresInARow++;
+        SseMetrics.Reconnects.Add(1);
+        SseLog.Reconnecting(_logger, delay, _failuresInARow, cause);
+        _activity?.AddEvent(new ActivityEvent("reconnecting"));
+        _options.OnReconnecting?.Invoke(new SseReconnectingArguments(_failuresInARow, delay, cause));
+    }
+}

@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Net.ServerSentEvents;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using ResilientSse.Diagnostics;
+
+namespace ResilientSse.Streaming.Internal;
+
+/// <summary>
+/// One logical subscription: connect through a Polly retry pipeline (transient failures retried on the backoff
+/// until the offline budget runs out), read the connection's events, and when the connection ends wait on the
+/// backoff and connect again, resuming with the last event ID. Ends normally on 204.
+/// </summary>
+/// <remarks>
+/// Written by hand rather than as an <c>async</c> iterator so that an event the parser already has costs one
+/// synchronous call: the layer sits on every event's path and must cost almost nothing over <see cref="SseParser"/>.
+/// Everything else — awaiting the network, reconnecting — takes the slow path.
+/// </remarks>
+internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEvent>
+{
+    private const string LastEventIdHeader = "Last-Event-ID";
+
+    private readonly SseConnector _connector;
+    private readonly SseClientOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Func<SseRequestContext, HttpRequestMessage> _requestFactory;
+    private readonly CancellationToken _cancellationToken;
+    private readonly CancellationTokenSource? _linkedSource;
+    private readonly ReconnectBackoff _backoff;
+    private readonly ResiliencePipeline<SseConnection?> _connectPipeline;
+    private readonly Activity? _activity;
+    private SseConnection? _connection;
+    private IAsyncEnumerator<SseItem<string>>? _items;
+    private string _lastEventId;
+    private Exception? _cause;
+    private bool _finished;
+
+    public SseSubscriptionEnumerator(SseConnector connector, SseClientOptions options, TimeProvider timeProvider, ILogger logger,
+        Func<SseRequestContext, HttpRequestMessage> requestFactory, string lastEventId, CancellationTokenSource? linkedSource, CancellationToken cancellationToken)
+    {
+        _connector = connector;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _requestFactory = requestFactory;
+        _lastEventId = lastEventId;
+        _cancellationToken = cancellationToken;
+        _linkedSource = linkedSource;
+        _backoff = new ReconnectBackoff(options, timeProvider);
+        _lastContact = timeProvider.GetTimestamp();
+        _connectPipeline = new ResiliencePipelineBuilder<SseConnection?> { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions<SseConnection?>
+            {
+                MaxRetryAttempts = int.MaxValue,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is SseTransientException && !BudgetExhausted()),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(NextDelay(args.Outcome.Exception)),
+                OnRetry = args =>
+                {
+                    ReportReconnecting(args.RetryDelay, args.Outcome.Exception);
+                    return default;
+                },
+            })
+            .Build();
+        _activity = SseMetrics.ActivitySource.StartActivity("ResilientSse.Subscribe", ActivityKind.Client);
+    }
+
+    public SseEvent Current { get; private set; }
+
+    public ValueTask<bool> MoveNextAsync()
+    {
+        if (_items is not null)
+        {
+            ValueTask<bool> next;
+            try
+            {
+                next = _items.MoveNextAsync();
+            }
+            catch (Exception ex)
+            {
+                next = ValueTask.FromException<bool>(ex);
+            }
+
+            if (next.IsCompletedSuccessfully)
+            {
+                if (next.Result)
+                {
+                    Current = _connection!.Dispatch(_items.Current, _connections);
+                    return new ValueTask<bool>(true);
+                }
+
+                next = new ValueTask<bool>(false);
+            }
+
+            return MoveNextSlowAsync(next);
+        }
+
+        return MoveNextSlowAsync(null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _finished = true;
+        await CloseConnectionAsync(cause: null).ConfigureAwait(false);
+        _activity?.Dispose();
+        _linkedSource?.Dispose();
+    }
+
+    /// <summary>Awaits the pending read, if any; when the connection has ended, reconnects until an event or the end.</summary>
+    private async ValueTask<bool> MoveNextSlowAsync(ValueTask<bool>? pending)
+    {
+        if (pending is { } read)
+        {
+            if (await ReadAsync(read).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+
+        while (!_finished)
+        {
+            if (_connections > 0 || _attempts > 0)
+            {
+                var delay = NextDelay(_cause);
+                ReportReconnecting(delay, _cause);
+                await Task.Delay(delay, _timeProvider, _cancellationToken).ConfigureAwait(false);
+            }
+
+            _connection = await ConnectAsync().ConfigureAwait(false);
+            if (_connection is null)
+            {
+                _activity?.AddEvent(new ActivityEvent("no-content"));
+                _finished = true;
+                break;
+            }
+
+            ReportConnected(_connection);
+            _cause = null;
+            _items = _connection.StartReading(_lastEventId, _cancellationToken);
+            if (await ReadAsync(_items.MoveNextAsync()).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+
+        Current = default;
+        return false;
+    }
+
+    /// <summary>Completes one read of the current connection; on its end closes the connection and returns false.</summary>
+    private async ValueTask<bool> ReadAsync(ValueTask<bool> read)
+    {
+        try
+        {
+            if (await read.ConfigureAwait(false))
+            {
+                Current = _connection!.Dispatch(_items!.Current, _connections);
+                return true;
+            }
+        }
+        catch (SseTransientException ex)
+        {
+            await CloseConnectionAsync(ex).ConfigureAwait(false);
+            return false;
+        }
+        catch
+        {
+            _finished = true;
+            await CloseConnectionAsync(cause: null).ConfigureAwait(false);
+            throw;
+        }
+
+        await CloseConnectionAsync(cause: null).ConfigureAwait(false);
+        return false;
+    }
+
+    private async ValueTask CloseConnectionAsync(Exception? cause)
+    {
+        var (connection, items) = (_connection, _items);
+        (_connection, _items) = (null, null);
+        if (connection is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (items is not null)
+            {
+                await items.DisposeAsync().ConfigureAwait(false);
+            }
+
+            connection.Finish();
+            ReportDisconnected(connection, cause);
+        }
+        finally
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<SseConnection?> ConnectAsync()
+    {
+        try
+        {
+            return await _connectPipeline.ExecuteAsync(static (self, token) => self.ConnectOnceAsync(token), this, _cancellationToken).ConfigureAwait(false);
+        }
+        catch (SseTransientException ex)
+        {
+            // Only an exhausted offline budget stops the pipeline from retrying transient trouble.
+            _finished = true;
+            var offlineFor = _timeProvider.GetElapsedTime(_lastContact);
+            SseLog.GaveUp(_logger, offlineFor, _options.OfflineBudget, ex);
+            throw new OfflineBudgetExceededException(offlineFor, _options.OfflineBudget,
+                $"No connection for {offlineFor:g}, beyond the offline budget ({_options.OfflineBudget:g}); the last failure: {ex.Message}", ex);
+        }
+        catch (ResilientSseException ex)
+        {
+            _finished = true;
+            SseLog.PermanentError(_logger, ex);
+            throw;
+        }
+    }
+
+    private async ValueTask<SseConnection?> ConnectOnceAsync(CancellationToken cancellationToken)
+    {
+        _attempts++;
+        using var request = _requestFactory(new SseRequestContext(_attempts, _lastEventId))
+            ?? throw new InvalidOperationException("The request factory returned null; it must return a new HttpRequestMessage for every attempt.");
+        if (_lastEventId.Length != 0 && !request.Headers.Contains(LastEventIdHeader))
+        {
+            request.Headers.TryAddWithoutValidation(LastEventIdHeader, _lastEventId);
+        }
+
+        return await _connector.ConnectAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+}
