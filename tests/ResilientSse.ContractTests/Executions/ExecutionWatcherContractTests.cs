@@ -2,7 +2,7 @@ using System.Net;
 using ResilientSse.ContractTests.TestSupport;
 using ResilientSse.Executions;
 using ResilientSse.Streaming;
-using static ResilientSse.ContractTests.TestSupport.ExecutionScript;
+using static ResilientSse.Testing.ExecutionScript;
 using static ResilientSse.ContractTests.TestSupport.ScriptedServer;
 
 namespace ResilientSse.ContractTests.Executions;

@@ -2,13 +2,13 @@ using System.Net;
 using ResilientSse.Executions;
 using ResilientSse.Streaming;
 using ResilientSse.Tests.TestSupport;
-using static ResilientSse.Tests.TestSupport.ExecutionScript;
+using static ResilientSse.Testing.ExecutionScript;
 using static ResilientSse.Tests.TestSupport.ScriptedHandler;
 
 namespace ResilientSse.Tests.Executions;
 
 /// <summary>The watcher's promises (CONTRACT §3) over a scripted in-memory server and a fake clock.</summary>
-public class ExecutionWatcherTests
+public sealed class ExecutionWatcherTests : IDisposable
 {
     private readonly ScriptedHandler _server = new();
     private readonly TestClock _clock = new();
@@ -275,5 +275,11 @@ public class ExecutionWatcherTests
         }
 
         return items;
+    }
+
+    public void Dispose()
+    {
+        _server.Dispose();
+        _clock.Dispose();
     }
 }

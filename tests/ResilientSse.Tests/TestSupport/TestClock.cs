@@ -6,7 +6,7 @@ namespace ResilientSse.Tests.TestSupport;
 /// A <see cref="FakeTimeProvider"/> that tells when code under test starts waiting on a timer, so a test
 /// can advance time exactly when the code is blocked on it — no real sleeps.
 /// </summary>
-internal sealed class TestClock : FakeTimeProvider
+internal sealed class TestClock : FakeTimeProvider, IDisposable
 {
     private readonly SemaphoreSlim _timerCreated = new(0);
 
@@ -44,4 +44,6 @@ internal sealed class TestClock : FakeTimeProvider
 
         return await work.WaitAsync(TimeSpan.FromSeconds(10));
     }
+
+    public void Dispose() => _timerCreated.Dispose();
 }

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ResilientSse.Tests.TestSupport;
+namespace ResilientSse.Testing;
 
 /// <summary>Writes the event stream and snapshots of a contract execution (CONTRACT §1–2) for scripted servers.</summary>
 internal static class ExecutionScript
