@@ -1,4 +1,30 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/workflows", () => Array.Empty<object>());
-app.Run();
+using ResilientSse.ReferenceServer;
+
+var (options, error) = CommandLine.Parse(args, out var help);
+if (help)
+{
+    Console.WriteLine(CommandLine.Usage);
+    return 0;
+}
+
+if (options is null)
+{
+    Console.Error.WriteLine($"reference-server: {error}");
+    return 2;
+}
+
+await using var server = await ReferenceServerHost.StartAsync(options);
+Console.WriteLine($"Reference server listening on {server.BaseAddress} ({options.Store} store{(options.Store == ReferenceStoreKind.Sqlite ? " " + Path.GetFullPath(options.DatabasePath) : "")}).");
+if (server.InterruptedAtStart > 0)
+{
+    Console.WriteLine($"Ended {server.InterruptedAtStart} execution(s) left running by the previous server (workflow.failed: interrupted by server restart).");
+}
+
+if (options.Faults.Any)
+{
+    Console.WriteLine("Faults are on: --help describes them.");
+}
+
+Console.WriteLine("Press Ctrl-C to stop.");
+await server.WaitForShutdownAsync();
+return 0;

@@ -1,0 +1,137 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using ResilientSse.ReferenceServer.Engine;
+using ResilientSse.ReferenceServer.Store;
+
+namespace ResilientSse.ReferenceServer.Api;
+
+/// <summary>
+/// <c>GET /workflow/executions/{id}/stream</c> (CONTRACT §2): <c>retry:</c> first, the log after
+/// <c>Last-Event-ID</c>, then live events with heartbeats, until the terminal event ends the response.
+/// </summary>
+internal static class EventStreamEndpoint
+{
+    public static async Task HandleAsync(
+        HttpContext context,
+        string id,
+        [FromServices] IExecutionStore store,
+        [FromServices] ExecutionHub hub,
+        [FromServices] FaultInjector faults,
+        [FromServices] ReferenceServerOptions options,
+        [FromServices] IHostApplicationLifetime lifetime)
+    {
+        if (store.Get(id) is not { } execution)
+        {
+            await ExecutionApi.UnknownExecution(id).ExecuteAsync(context);
+            return;
+        }
+
+        if (!TryReadLastEventId(context.Request, out var after, out var problem))
+        {
+            await problem.ExecuteAsync(context);
+            return;
+        }
+
+        if (faults.RefuseStream())
+        {
+            context.Response.Headers.RetryAfter = faults.Options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            await Problems.Unavailable(faults.Options.RetryAfterSeconds).ExecuteAsync(context);
+            return;
+        }
+
+        if (execution.IsTerminal && after >= execution.LastEventId)
+        {
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return;
+        }
+
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var stream = new EventStreamWriter(context, id, faults, stopping.Token);
+        var subscriber = hub.Subscribe(id);
+        try
+        {
+            await WriteAsync(stream, store, subscriber, id, after, options);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The client went away or the server is stopping.
+        }
+        catch (IOException)
+        {
+            // The client went away mid-write.
+        }
+        finally
+        {
+            hub.Unsubscribe(id, subscriber);
+        }
+    }
+
+    private static async Task WriteAsync(EventStreamWriter stream, IExecutionStore store, Subscriber subscriber, string id, long after, ReferenceServerOptions options)
+    {
+        await stream.StartAsync(options.RetryMilliseconds);
+        var last = after;
+
+        // The subscriber was registered before the log is read: events appended meanwhile arrive on both paths,
+        // and the id check below keeps each exactly once.
+        foreach (var stored in store.ReadAfter(id, after))
+        {
+            if (!await stream.DeliverAsync(stored) || stored.IsTerminal)
+            {
+                return;
+            }
+
+            last = stored.Id;
+        }
+
+        while (true)
+        {
+            while (subscriber.Reader.TryRead(out var stored))
+            {
+                if (stored.Id <= last)
+                {
+                    continue;
+                }
+
+                if (!await stream.DeliverAsync(stored) || stored.IsTerminal)
+                {
+                    return;
+                }
+
+                last = stored.Id;
+            }
+
+            if (subscriber.Lagged || !await stream.WaitOrHeartbeatAsync(subscriber.Reader, options.HeartbeatInterval, options.TimeProvider))
+            {
+                // Fell too far behind (or the log ended): end the response; the client resumes from the log.
+                return;
+            }
+        }
+    }
+
+    private static bool TryReadLastEventId(HttpRequest request, out long after, out IResult problem)
+    {
+        after = 0;
+        problem = Results.Empty;
+        string? raw = request.Headers["Last-Event-ID"].FirstOrDefault();
+        var field = "Last-Event-ID";
+        if (string.IsNullOrEmpty(raw))
+        {
+            raw = request.Query["lastEventId"].FirstOrDefault();
+            field = "lastEventId";
+        }
+
+        if (string.IsNullOrEmpty(raw))
+        {
+            return true;
+        }
+
+        if (!long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out after))
+        {
+            problem = Problems.BadRequest(field, $"{field} '{raw}' is not an event id: ids are decimal sequence numbers (1, 2, …).");
+            return false;
+        }
+
+        return true;
+    }
+}

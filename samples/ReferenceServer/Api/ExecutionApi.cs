@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using ResilientSse.ReferenceServer.Engine;
+using ResilientSse.ReferenceServer.Store;
+
+namespace ResilientSse.ReferenceServer.Api;
+
+/// <summary>The HTTP API of CONTRACT §1.</summary>
+internal static class ExecutionApi
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/workflows", () => new JsonResult(writer =>
+        {
+            writer.WriteStartArray();
+            foreach (var workflow in WorkflowCatalog.Definitions)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", workflow.Id);
+                writer.WriteString("name", workflow.Name);
+                writer.WriteString("description", workflow.Description);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }));
+        app.MapPost("/workflow/executions", CreateAsync);
+        app.MapGet("/workflow/executions", ([FromServices] IExecutionStore store) => SnapshotJson.ListResult(store.List()));
+        app.MapGet("/workflow/executions/{id}", (string id, [FromServices] IExecutionStore store) =>
+            store.Get(id) is { } execution ? SnapshotJson.Result(execution) : UnknownExecution(id));
+        app.MapPost("/workflow/executions/{id}/cancel", (string id, [FromServices] ExecutionEngine engine) => engine.Cancel(id) switch
+        {
+            (null, _) => UnknownExecution(id),
+            ({ } execution, true) => Problems.Conflict($"Execution '{id}' is already {execution.Status}; a terminal status never changes."),
+            ({ } execution, false) => SnapshotJson.Result(execution, StatusCodes.Status202Accepted),
+        });
+        app.MapGet("/workflow/executions/{id}/stream", EventStreamEndpoint.HandleAsync);
+    }
+
+    public static IResult UnknownExecution(string id) =>
+        Problems.NotFound("Unknown execution", $"No execution has the id '{id}'.");
+
+    private static async Task<IResult> CreateAsync(HttpContext context, [FromServices] WorkflowCatalog catalog, [FromServices] ExecutionEngine engine, [FromServices] ReferenceServerOptions options)
+    {
+        if (context.Request.ContentLength > options.MaxRequestBodyBytes)
+        {
+            return Problems.TooLarge(options.MaxRequestBodyBytes);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.BadRequest("body", $"The body is not valid JSON: {ex.Message}");
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problems.TooLarge(options.MaxRequestBodyBytes);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return Problems.BadRequest("body", "The body must be a JSON object such as {\"workflowId\":\"quick\",\"input\":{}}.");
+            }
+
+            if (!root.TryGetProperty("workflowId", out var workflow) || workflow.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(workflow.GetString()))
+            {
+                return Problems.BadRequest("workflowId", "'workflowId' is required and must be a non-empty string.");
+            }
+
+            var workflowId = workflow.GetString()!;
+            WorkflowPlan? plan;
+            try
+            {
+                plan = catalog.Plan(workflowId, root.TryGetProperty("input", out var input) ? input : null);
+            }
+            catch (InputException ex)
+            {
+                return Problems.BadRequest(ex.Field, ex.Message);
+            }
+
+            if (plan is null)
+            {
+                return Problems.NotFound("Unknown workflow", $"No workflow has the id '{workflowId}'; GET /workflows lists them.");
+            }
+
+            ExecutionRecord execution;
+            try
+            {
+                execution = engine.Start(workflowId, plan);
+            }
+            catch (TooManyExecutionsException ex)
+            {
+                return Problems.TooMany(ex.Message);
+            }
+
+            return SnapshotJson.Result(execution, StatusCodes.Status201Created, "/workflow/executions/" + Uri.EscapeDataString(execution.Id));
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ResilientSse.ReferenceServer.Store;
+
+namespace ResilientSse.ReferenceServer.Engine;
+
+/// <summary>
+/// Runs executions and writes their event logs: each event is appended to the store first, then offered to live
+/// subscribers. Appends are serialised, so ids are 1, 2, … with no gap and a terminal event is always the last.
+/// </summary>
+internal sealed class ExecutionEngine : IAsyncDisposable
+{
+    public const string RestartError = "interrupted by server restart";
+
+    private readonly ReferenceServerOptions _options;
+    private readonly IExecutionStore _store;
+    private readonly ExecutionHub _hub;
+    private readonly TimeProvider _time;
+    private readonly Lock _appendLock = new();
+    private readonly ConcurrentDictionary<string, (Task Task, CancellationTokenSource Cancel)> _runs = new();
+    private readonly CancellationTokenSource _shutdown = new();
+
+    public ExecutionEngine(ReferenceServerOptions options, IExecutionStore store, ExecutionHub hub)
+    {
+        _options = options;
+        _store = store;
+        _hub = hub;
+        _time = options.TimeProvider;
+    }
+
+    /// <summary>Ends every execution left running by a previous server with <c>workflow.failed</c>, so no watcher waits forever.</summary>
+    public int EndInterrupted()
+    {
+        var unfinished = _store.ListUnfinished();
+        foreach (var execution in unfinished)
+        {
+            AppendTerminal(execution.Id, "workflow.failed", ExecutionStatuses.Failed, output: null, error: RestartError);
+        }
+
+        return unfinished.Count;
+    }
+
+    /// <summary>Creates an execution of <paramref name="workflowId"/> and starts running it.</summary>
+    /// <exception cref="TooManyExecutionsException">As many executions as allowed are running.</exception>
+    public ExecutionRecord Start(string workflowId, WorkflowPlan plan)
+    {
+        if (_runs.Count >= _options.MaxLiveExecutions)
+        {
+            throw new TooManyExecutionsException(_options.MaxLiveExecutions);
+        }
+
+        var now = _time.GetUtcNow();
+        var execution = new ExecutionRecord(ExecutionIds.Create(now), workflowId, ExecutionStatuses.Running, now, null, null, 0, null, null);
+        _store.Create(execution);
+        TryAppend(execution.Id, "workflow.started", new JsonObject { ["workflowId"] = workflowId }, record => record);
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+        var placeholder = (Task.CompletedTask, cancel);
+        _runs[execution.Id] = placeholder;
+
+        // The run removes itself when it ends, possibly before Task.Run returns: only replace the placeholder.
+        _runs.TryUpdate(execution.Id, (Task.Run(() => RunAsync(execution.Id, plan, cancel.Token)), cancel), placeholder);
+        return _store.Get(execution.Id)!;
+    }
+
+    /// <summary>Cancels a running execution; returns null when it is unknown, and the record unchanged when it was already terminal.</summary>
+    public (ExecutionRecord? Execution, bool Conflict) Cancel(string id)
+    {
+        if (_store.Get(id) is not { } execution)
+        {
+            return (null, false);
+        }
+
+        if (!AppendTerminal(id, "workflow.cancelled", ExecutionStatuses.Cancelled, output: null, error: "cancelled by request"))
+        {
+            return (_store.Get(id), true);
+        }
+
+        if (_runs.TryGetValue(id, out var run))
+        {
+            try
+            {
+                run.Cancel.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The run ended on its own meanwhile.
+            }
+        }
+
+        return (_store.Get(id) ?? execution, false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Running executions stay "running" in the store: the next start ends them as interrupted.
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_runs.Values.Select(r => r.Task)).ConfigureAwait(false);
+        _shutdown.Dispose();
+    }
+
+    private async Task RunAsync(string id, WorkflowPlan plan, CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (var stage = 1; stage <= plan.Stages; stage++)
+            {
+                var nodeId = "stage-" + stage.ToString(CultureInfo.InvariantCulture);
+                if (!TryAppend(id, "node.started", new JsonObject { ["nodeId"] = nodeId }, r => r))
+                {
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(plan.DelayMs), _time, cancellationToken).ConfigureAwait(false);
+                if (stage == plan.FailingStage)
+                {
+                    var error = $"{nodeId} failed: the workflow is built to fail here";
+                    if (TryAppend(id, "node.failed", new JsonObject { ["nodeId"] = nodeId, ["error"] = error }, r => r))
+                    {
+                        AppendTerminal(id, "workflow.failed", ExecutionStatuses.Failed, output: null, error: error);
+                    }
+
+                    return;
+                }
+
+                if (!TryAppend(id, "node.completed", new JsonObject { ["nodeId"] = nodeId, ["output"] = new JsonObject { ["delayed"] = plan.DelayMs > 0 } }, r => r))
+                {
+                    return;
+                }
+            }
+
+            AppendTerminal(id, "workflow.completed", ExecutionStatuses.Completed, new JsonObject { ["stages"] = plan.Stages }, error: null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled by request (the terminal event is written already) or by shutdown (left for the restart).
+        }
+        finally
+        {
+            if (_runs.TryRemove(id, out var run))
+            {
+                run.Cancel.Dispose();
+            }
+        }
+    }
+
+    private bool AppendTerminal(string id, string type, string status, JsonObject? output, string? error)
+    {
+        var data = new JsonObject { ["status"] = status };
+        return TryAppend(id, type, data, record =>
+        {
+            var completedAt = _time.GetUtcNow();
+            var executionTime = (long)(completedAt - record.StartedAt).TotalMilliseconds;
+            data["executionTime"] = executionTime;
+            data[error is null ? "output" : "error"] = error is null ? output?.DeepClone() : error;
+            return record with { Status = status, CompletedAt = completedAt, ExecutionTime = executionTime, OutputJson = output?.ToJsonString(), Error = error };
+        });
+    }
+
+    /// <summary>Appends an event unless the execution has ended or the server is stopping; returns whether it did.</summary>
+    private bool TryAppend(string id, string type, JsonObject data, Func<ExecutionRecord, ExecutionRecord> update)
+    {
+        lock (_appendLock)
+        {
+            if (_shutdown.IsCancellationRequested || _store.Get(id) is not { IsTerminal: false } record)
+            {
+                return false;
+            }
+
+            var updated = update(record) with { LastEventId = record.LastEventId + 1 };
+            var payload = new JsonObject { ["executionId"] = id };
+            foreach (var (name, value) in data)
+            {
+                payload[name] = value?.DeepClone();
+            }
+
+            payload["timestamp"] = Timestamps.Format(_time.GetUtcNow());
+            var stored = new StoredEvent(updated.LastEventId, type, payload.ToJsonString());
+            _store.Append(stored, updated);
+            _hub.Publish(id, stored);
+            return true;
+        }
+    }
+}

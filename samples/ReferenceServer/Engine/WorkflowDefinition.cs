@@ -1,0 +1,7 @@
+namespace ResilientSse.ReferenceServer.Engine;
+
+/// <summary>A built-in workflow: <see cref="Stages"/> stages of <see cref="DelayMs"/> each; <see cref="FailingStage"/> (1-based) fails, if set.</summary>
+internal sealed record WorkflowDefinition(string Id, string Name, string Description);
+
+/// <summary>A run's plan, from a workflow and its input.</summary>
+internal sealed record WorkflowPlan(int Stages, int DelayMs, int? FailingStage);

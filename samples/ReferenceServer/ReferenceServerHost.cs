@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using ResilientSse.ReferenceServer.Api;
+using ResilientSse.ReferenceServer.Engine;
+using ResilientSse.ReferenceServer.Store;
+
+namespace ResilientSse.ReferenceServer;
+
+/// <summary>
+/// The reference server, started in-process: for tests, the console's <c>demo</c>, and <c>Program</c>.
+/// <code>await using var server = await ReferenceServerHost.StartAsync(new() { Urls = "http://127.0.0.1:0", Store = ReferenceStoreKind.Memory });</code>
+/// </summary>
+public sealed class ReferenceServerHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ExecutionEngine _engine;
+    private readonly IExecutionStore _store;
+    private int _disposed;
+
+    private ReferenceServerHost(WebApplication app, ReferenceServerOptions options, Uri baseAddress, int interrupted)
+    {
+        _app = app;
+        Options = options;
+        BaseAddress = baseAddress;
+        InterruptedAtStart = interrupted;
+        _engine = app.Services.GetRequiredService<ExecutionEngine>();
+        _store = app.Services.GetRequiredService<IExecutionStore>();
+    }
+
+    /// <summary>Gets the address the server listens on, with a trailing slash (the actual port when port 0 was asked for).</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Gets the options the server runs with.</summary>
+    public ReferenceServerOptions Options { get; }
+
+    /// <summary>Gets how many executions left running by a previous server were ended at start-up.</summary>
+    public int InterruptedAtStart { get; }
+
+    /// <summary>Starts a server with <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every error.</exception>
+    public static async Task<ReferenceServerHost> StartAsync(ReferenceServerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Validate() is { Count: > 0 } errors)
+        {
+            throw new ArgumentException("Invalid reference server options: " + string.Join(" ", errors), nameof(options));
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ReferenceServerHost).Assembly.GetName().Name });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<IExecutionStore>(_ => options.Store == ReferenceStoreKind.Memory
+            ? new MemoryExecutionStore()
+            : new SqliteExecutionStore(options.DatabasePath));
+        builder.Services.AddSingleton<ExecutionHub>();
+        builder.Services.AddSingleton<ExecutionEngine>();
+        builder.Services.AddSingleton<WorkflowCatalog>();
+        builder.Services.AddSingleton(new FaultInjector(options.Faults));
+
+        var app = builder.Build();
+        ExecutionApi.Map(app);
+        var interrupted = app.Services.GetRequiredService<ExecutionEngine>().EndInterrupted();
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new ReferenceServerHost(app, options, new Uri(address.TrimEnd('/') + "/"), interrupted);
+    }
+
+    /// <summary>Waits until the host is shut down (Ctrl-C, SIGTERM).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Stops accepting requests, ends open streams, and stops running executions (they stay "running" in the store).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _engine.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _store.Dispose();
+    }
+}

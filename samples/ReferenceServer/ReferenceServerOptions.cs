@@ -1,0 +1,77 @@
+namespace ResilientSse.ReferenceServer;
+
+/// <summary>How the reference server listens, stores, streams, limits and misbehaves.</summary>
+public sealed class ReferenceServerOptions
+{
+    /// <summary>Gets or sets the address to listen on; port 0 picks a free port. Default <c>http://127.0.0.1:5080</c>.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>Gets or sets where executions are kept. Default <see cref="ReferenceStoreKind.Sqlite"/>.</summary>
+    public ReferenceStoreKind Store { get; set; } = ReferenceStoreKind.Sqlite;
+
+    /// <summary>Gets or sets the SQLite file, created when missing. Default <c>reference-server.db</c> in the current directory.</summary>
+    public string DatabasePath { get; set; } = "reference-server.db";
+
+    /// <summary>Gets or sets how long a stream may go without writing before a <c>: keep-alive</c> comment. Default 15 s.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Gets or sets the <c>retry:</c> value, in milliseconds, sent first on every stream. Default 1000.</summary>
+    public int RetryMilliseconds { get; set; } = 1000;
+
+    /// <summary>Gets or sets the delivery faults. Default none.</summary>
+    public ReferenceFaultOptions Faults { get; set; } = new();
+
+    /// <summary>Gets or sets how many executions may run at once; more are refused with 429. Default 100.</summary>
+    public int MaxLiveExecutions { get; set; } = 100;
+
+    /// <summary>Gets or sets how many events a stream subscriber may fall behind before its response is ended. Default 256.</summary>
+    public int SubscriberBufferSize { get; set; } = 256;
+
+    /// <summary>Gets or sets the largest request body accepted, in bytes. Default 65536.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Gets or sets the largest <c>stages</c> input accepted. Default 1000.</summary>
+    public int MaxStages { get; set; } = 1000;
+
+    /// <summary>Gets or sets the largest <c>delayMs</c> input accepted. Default 600000 (10 minutes).</summary>
+    public int MaxDelayMs { get; set; } = 600_000;
+
+    /// <summary>Gets or sets the clock for timestamps and stage delays. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Returns every invalid setting with its value; empty when all are valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>(Faults.Validate());
+        if (string.IsNullOrWhiteSpace(Urls))
+        {
+            errors.Add("Urls must be set.");
+        }
+
+        if (Store == ReferenceStoreKind.Sqlite && string.IsNullOrWhiteSpace(DatabasePath))
+        {
+            errors.Add("DatabasePath must be set for the SQLite store.");
+        }
+
+        if (HeartbeatInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"HeartbeatInterval ({HeartbeatInterval}) must be greater than zero.");
+        }
+
+        AddIfBelow(errors, nameof(RetryMilliseconds), RetryMilliseconds, 0);
+        AddIfBelow(errors, nameof(MaxLiveExecutions), MaxLiveExecutions, 1);
+        AddIfBelow(errors, nameof(SubscriberBufferSize), SubscriberBufferSize, 1);
+        AddIfBelow(errors, nameof(MaxRequestBodyBytes), MaxRequestBodyBytes, 256);
+        AddIfBelow(errors, nameof(MaxStages), MaxStages, 1);
+        AddIfBelow(errors, nameof(MaxDelayMs), MaxDelayMs, 0);
+        return errors;
+    }
+
+    private static void AddIfBelow(List<string> errors, string name, long value, long minimum)
+    {
+        if (value < minimum)
+        {
+            errors.Add($"{name} ({value}) must be at least {minimum}.");
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace ResilientSse.ReferenceServer;
+
+/// <summary>Where the reference server keeps executions and their event logs.</summary>
+public enum ReferenceStoreKind
+{
+    /// <summary>A SQLite file (<see cref="ReferenceServerOptions.DatabasePath"/>): survives restarts.</summary>
+    Sqlite,
+
+    /// <summary>Memory only: for tests and demos.</summary>
+    Memory,
+}

@@ -1,0 +1,21 @@
+namespace ResilientSse.ReferenceServer.Store;
+
+/// <summary>Executions and their event logs. Implementations are thread-safe.</summary>
+internal interface IExecutionStore : IDisposable
+{
+    void Create(ExecutionRecord execution);
+
+    ExecutionRecord? Get(string id);
+
+    /// <summary>Every execution, newest first.</summary>
+    IReadOnlyList<ExecutionRecord> List();
+
+    /// <summary>Appends <paramref name="stored"/> to the log and replaces the record with <paramref name="updated"/>, atomically.</summary>
+    void Append(StoredEvent stored, ExecutionRecord updated);
+
+    /// <summary>The events of <paramref name="id"/> with ids greater than <paramref name="after"/>, in order.</summary>
+    IReadOnlyList<StoredEvent> ReadAfter(string id, long after);
+
+    /// <summary>Executions that are neither completed, failed nor cancelled.</summary>
+    IReadOnlyList<ExecutionRecord> ListUnfinished();
+}

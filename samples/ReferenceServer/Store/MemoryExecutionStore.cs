@@ -1,0 +1,67 @@
+namespace ResilientSse.ReferenceServer.Store;
+
+/// <summary>The in-memory store: for tests and demos.</summary>
+internal sealed class MemoryExecutionStore : IExecutionStore
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, ExecutionRecord> _executions = [];
+    private readonly Dictionary<string, List<StoredEvent>> _logs = [];
+    private readonly List<string> _order = [];
+
+    public void Create(ExecutionRecord execution)
+    {
+        lock (_lock)
+        {
+            _executions.Add(execution.Id, execution);
+            _logs.Add(execution.Id, []);
+            _order.Add(execution.Id);
+        }
+    }
+
+    public ExecutionRecord? Get(string id)
+    {
+        lock (_lock)
+        {
+            return _executions.GetValueOrDefault(id);
+        }
+    }
+
+    public IReadOnlyList<ExecutionRecord> List()
+    {
+        lock (_lock)
+        {
+            return _order.AsEnumerable().Reverse().Select(id => _executions[id]).ToList();
+        }
+    }
+
+    public void Append(StoredEvent stored, ExecutionRecord updated)
+    {
+        lock (_lock)
+        {
+            _logs[updated.Id].Add(stored);
+            _executions[updated.Id] = updated;
+        }
+    }
+
+    public IReadOnlyList<StoredEvent> ReadAfter(string id, long after)
+    {
+        lock (_lock)
+        {
+            var log = _logs[id];
+            var start = (int)Math.Clamp(after, 0, log.Count);
+            return log.GetRange(start, log.Count - start);
+        }
+    }
+
+    public IReadOnlyList<ExecutionRecord> ListUnfinished()
+    {
+        lock (_lock)
+        {
+            return _executions.Values.Where(e => !e.IsTerminal).ToList();
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+}
