@@ -15,7 +15,6 @@ public sealed class ReferenceServerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ExecutionEngine _engine;
-    private readonly IExecutionStore _store;
     private int _disposed;
 
     private ReferenceServerHost(WebApplication app, ReferenceServerOptions options, Uri baseAddress, int interrupted)
@@ -25,7 +24,6 @@ public sealed class ReferenceServerHost : IAsyncDisposable
         BaseAddress = baseAddress;
         InterruptedAtStart = interrupted;
         _engine = app.Services.GetRequiredService<ExecutionEngine>();
-        _store = app.Services.GetRequiredService<IExecutionStore>();
     }
 
     /// <summary>Gets the address the server listens on, with a trailing slash (the actual port when port 0 was asked for).</summary>
@@ -88,7 +86,7 @@ public sealed class ReferenceServerHost : IAsyncDisposable
         }
 
         await StopAsync().ConfigureAwait(false);
+        // The container disposes the store.
         await _app.DisposeAsync().ConfigureAwait(false);
-        _store.Dispose();
     }
 }

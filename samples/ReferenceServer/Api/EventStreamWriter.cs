@@ -28,9 +28,10 @@ internal sealed class EventStreamWriter(HttpContext context, string executionId,
     /// <summary>Writes one event, or misbehaves as the faults say; returns false when the response must end.</summary>
     public async Task<bool> DeliverAsync(StoredEvent stored)
     {
+        // A drop ends the response where it stands, as a proxy that cuts the stream does. Not an abort: a reset
+        // would also discard what was already flushed but not yet sent, and the fault is "after an event".
         if (stored.IsTerminal && faults.DropBeforeTerminal(executionId))
         {
-            context.Abort();
             return false;
         }
 
@@ -42,7 +43,6 @@ internal sealed class EventStreamWriter(HttpContext context, string executionId,
 
         if (faults.DropAfterEvent())
         {
-            context.Abort();
             return false;
         }
 

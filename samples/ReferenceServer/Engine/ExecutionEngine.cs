@@ -20,6 +20,7 @@ internal sealed class ExecutionEngine : IAsyncDisposable
     private readonly Lock _appendLock = new();
     private readonly ConcurrentDictionary<string, (Task Task, CancellationTokenSource Cancel)> _runs = new();
     private readonly CancellationTokenSource _shutdown = new();
+    private int _disposed;
 
     public ExecutionEngine(ReferenceServerOptions options, IExecutionStore store, ExecutionHub hub)
     {
@@ -93,6 +94,11 @@ internal sealed class ExecutionEngine : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         // Running executions stay "running" in the store: the next start ends them as interrupted.
         await _shutdown.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_runs.Values.Select(r => r.Task)).ConfigureAwait(false);

@@ -52,9 +52,16 @@ internal sealed class IdleTimer : IDisposable
             OperationCanceledException when _source.IsCancellationRequested => new SseTransientException(
                 $"No bytes arrived for the idle timeout ({_timeout}) {during}; the connection was abandoned.", exception),
             OperationCanceledException => new SseTransientException($"The request timed out {during}.", exception),
-            HttpRequestException or IOException => new SseTransientException($"The connection failed {during}: {exception.Message}", exception),
+            HttpRequestException or IOException => new SseTransientException($"The connection failed {during}: {Describe(exception)}", exception),
             _ => null,
         };
+    }
+
+    private static string Describe(Exception exception)
+    {
+        // HttpRequestException's own message ("An error occurred while sending the request.") hides the cause.
+        var innermost = exception.GetBaseException();
+        return ReferenceEquals(innermost, exception) ? exception.Message : $"{exception.Message} ({innermost.Message})";
     }
 
     public void Dispose()
