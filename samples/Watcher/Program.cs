@@ -1,1 +1,3 @@
-return 0;
+using ResilientSse.Watcher;
+
+return await WatcherApp.RunAsync(args, Console.Out, Console.Error);

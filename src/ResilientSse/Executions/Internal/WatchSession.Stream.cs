@@ -10,6 +10,7 @@ internal sealed partial class WatchSession
 {
     private StreamOutcome _outcome;
     private Exception? _outcomeError;
+    private bool _lastAttemptProgressed;
 
     /// <summary>
     /// One stream attempt: connect (resuming after the last yielded id), yield events until the terminal event
@@ -20,6 +21,7 @@ internal sealed partial class WatchSession
     {
         _outcome = StreamOutcome.Failed;
         _outcomeError = null;
+        _lastAttemptProgressed = false;
         using var linked = deadline.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline) : null;
         var token = linked?.Token ?? cancellationToken;
 
@@ -107,8 +109,14 @@ internal sealed partial class WatchSession
                 }
 
                 _backoff.OnDisconnected();
+                if (progressed)
+                {
+                    // New events are proof of a usable stream: the next wait starts again from the base delay.
+                    _backoff.Reset();
+                }
             }
 
+            _lastAttemptProgressed = progressed;
             if (!progressed)
             {
                 // Connected, but nothing new arrived: a stream cut at once counts as a failed attempt.

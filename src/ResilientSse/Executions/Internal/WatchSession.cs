@@ -132,6 +132,12 @@ internal sealed partial class WatchSession
                     break;
                 }
 
+                if (_lastAttemptProgressed)
+                {
+                    // The server has the missing events and the stream is delivering them: resume at once.
+                    continue;
+                }
+
                 var delay = _backoff.NextDelay(RetryAfterOf(_outcomeError));
                 NotifyReconnecting(delay);
                 if (!await DelayUnlessDeadlineAsync(delay, deadline.Token, cancellationToken).ConfigureAwait(false))

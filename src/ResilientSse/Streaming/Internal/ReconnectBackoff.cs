@@ -40,6 +40,9 @@ internal sealed class ReconnectBackoff
         _connectedAt = -1;
     }
 
+    /// <summary>Starts the doubling again from the base delay: the caller saw the connection make progress.</summary>
+    public void Reset() => Failures = 0;
+
     /// <summary>Returns the delay before the next attempt and counts it as a failure.</summary>
     /// <param name="retryAfter">The delay the server asked for with <c>Retry-After</c>, if any.</param>
     public TimeSpan NextDelay(TimeSpan? retryAfter = null)

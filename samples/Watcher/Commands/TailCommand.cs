@@ -1,0 +1,57 @@
+using ResilientSse.Streaming;
+using ResilientSse.Watcher.Output;
+
+namespace ResilientSse.Watcher.Commands;
+
+/// <summary><c>tail</c>: follows any SSE endpoint through the generic resilient layer — a resilient <c>curl -N</c> for SSE.</summary>
+internal static class TailCommand
+{
+    public static async Task<int> RunAsync(WatchSettings settings, Uri url, string? lastEventId, IReadOnlyList<string> headers, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var options = new SseClientOptions();
+        if (settings.IdleTimeout is { } idle)
+        {
+            options.IdleTimeout = idle;
+        }
+
+        if (settings.GiveUpAfter is { } budget)
+        {
+            options.OfflineBudget = budget;
+        }
+
+        if (settings.Verbose)
+        {
+            options.OnConnected = c => stderr.WriteLine($"tail: connected (connection {c.Connection}{(c.LastEventId.Length > 0 ? ", resuming after " + c.LastEventId : string.Empty)})");
+            options.OnReconnecting = r => stderr.WriteLine($"tail: reconnecting in {r.Delay.TotalMilliseconds:0} ms (attempt {r.Attempt}){(r.Cause is null ? string.Empty : ": " + r.Cause.Message)}");
+        }
+
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var client = new SseClient(http, options);
+        var events = client.SubscribeAsync(_ =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, url);
+            foreach (var header in headers)
+            {
+                var colon = header.IndexOf(':', StringComparison.Ordinal);
+                request.Headers.TryAddWithoutValidation(header[..colon].Trim(), header[(colon + 1)..].Trim());
+            }
+
+            return request;
+        }, lastEventId, cancellationToken);
+
+        await foreach (var item in events)
+        {
+            stdout.Write(settings.Format == "jsonl"
+                ? JsonLines.FormatTail(item.EventType, item.Data, item.LastEventId) + "\n"
+                : $"{(item.LastEventId.Length > 0 ? "[" + item.LastEventId + "] " : string.Empty)}{item.EventType}: {item.Data}\n");
+            stdout.Flush();
+        }
+
+        if (settings.Verbose)
+        {
+            stderr.WriteLine("tail: the server answered 204: nothing more to send.");
+        }
+
+        return ExitCodes.Completed;
+    }
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using ResilientSse.Executions;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace ResilientSse.Watcher.Output;
+
+/// <summary>
+/// The live view on an interactive terminal: one line per stage with its state, elapsed time and a progress bar,
+/// plus counts of events, reconnects and gaps, redrawn in place.
+/// </summary>
+internal sealed class LiveRenderer : IEventRenderer
+{
+    private readonly Lock _lock = new();
+    private readonly List<StageRow> _stages = [];
+    private readonly List<string> _messages = [];
+    private readonly int? _expectedStages;
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _display;
+    private string _executionId = string.Empty;
+    private string _state = "connecting";
+    private int _events;
+    private int _reconnects;
+    private int _gaps;
+
+    public LiveRenderer(int? expectedStages) => _expectedStages = expectedStages;
+
+    public void Begin(string executionId)
+    {
+        _executionId = executionId;
+        _display = AnsiConsole.Live(Render()).AutoClear(false).StartAsync(async context =>
+        {
+            while (!_done.Task.IsCompleted)
+            {
+                context.UpdateTarget(Render());
+                await Task.WhenAny(_done.Task, Task.Delay(100));
+            }
+
+            context.UpdateTarget(Render());
+        });
+    }
+
+    public void Event(ExecutionEvent item)
+    {
+        lock (_lock)
+        {
+            _events++;
+            if (item.Kind == ExecutionEventKind.Gap)
+            {
+                _gaps++;
+                _messages.Add($"events {item.MissingFrom}..{item.MissingTo} could not be obtained");
+                return;
+            }
+
+            var nodeId = item.Data.ValueKind == System.Text.Json.JsonValueKind.Object && item.Data.TryGetProperty("nodeId", out var node) ? node.GetString() : null;
+            switch (item.Type)
+            {
+                case "node.started" when nodeId is not null:
+                    _stages.Add(new StageRow(nodeId, Stopwatch.StartNew()));
+                    break;
+                case "node.completed" or "node.failed" when nodeId is not null && _stages.FindLast(s => s.NodeId == nodeId) is { } stage:
+                    stage.Finish(item.Type == "node.completed" ? "completed" : "failed");
+                    break;
+            }
+
+            _state = item.IsTerminal ? $"{JsonLines.StatusName(item.Status)}{(item.Source == ExecutionEventSource.Snapshot ? " (from the snapshot)" : string.Empty)}" : "running";
+        }
+    }
+
+    public void Notice(ExecutionWatchNotice notice)
+    {
+        lock (_lock)
+        {
+            if (notice.Kind == ExecutionWatchNoticeKind.Reconnecting)
+            {
+                _reconnects++;
+            }
+            else if (notice.Kind is ExecutionWatchNoticeKind.PollingStarted or ExecutionWatchNoticeKind.StreamRestored)
+            {
+                _messages.Add(notice.Message);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _done.TrySetResult();
+        if (_display is not null)
+        {
+            await _display;
+        }
+    }
+
+    private IRenderable Render()
+    {
+        lock (_lock)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(_executionId)}[/]: {Markup.Escape(_state)}");
+            table.AddColumn("stage").AddColumn("state").AddColumn(new TableColumn("elapsed").RightAligned());
+            foreach (var stage in _stages)
+            {
+                var color = stage.State switch { "completed" => "green", "failed" => "red", _ => "yellow" };
+                table.AddRow(Markup.Escape(stage.NodeId), $"[{color}]{stage.State}[/]", $"{stage.Elapsed.TotalSeconds:0.0}s");
+            }
+
+            var done = _stages.Count(s => s.State != "running");
+            var total = Math.Max(_expectedStages ?? _stages.Count, 1);
+            var width = 30;
+            var filled = Math.Min(width, done * width / total);
+            var bar = $"[green]{new string('━', filled)}[/][grey]{new string('━', width - filled)}[/] {done}/{(_expectedStages?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?")} stages";
+            var summary = $"{bar}   events {_events} · reconnects {_reconnects} · gaps {_gaps}";
+            var rows = new List<IRenderable> { table, new Markup(summary) };
+            rows.AddRange(_messages.TakeLast(3).Select(m => new Markup("[grey]" + Markup.Escape(m) + "[/]")));
+            return new Rows(rows);
+        }
+    }
+
+    private sealed class StageRow(string nodeId, Stopwatch stopwatch)
+    {
+        public string NodeId { get; } = nodeId;
+
+        public string State { get; private set; } = "running";
+
+        public TimeSpan Elapsed => stopwatch.Elapsed;
+
+        public void Finish(string state)
+        {
+            State = state;
+            stopwatch.Stop();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using ResilientSse.Watcher.Commands;
+
+namespace ResilientSse.Watcher;
+
+/// <summary>Parses the command line, runs the command, and turns every outcome into an exit code (CONTRACT §4).</summary>
+internal static class WatcherApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var cli = new WatcherCli();
+        var parse = cli.Root.Parse(args);
+        if (args.Any(a => a is "--help" or "-h" or "-?"))
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }) == 0 ? ExitCodes.Completed : ExitCodes.WatchError;
+        }
+
+        if (parse.Errors.Count > 0)
+        {
+            // "Unrecognized command or argument 'x'" says more than "Required command was not provided".
+            var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            stderr.WriteLine($"watcher: {error.Message} (--help shows the usage)");
+            return ExitCodes.WatchError;
+        }
+
+        var command = parse.CommandResult.Command;
+        if (command == cli.Root)
+        {
+            stderr.WriteLine("watcher: a command is required: watch, run, demo or tail (--help shows the usage)");
+            return ExitCodes.WatchError;
+        }
+
+        using var interrupt = new CancellationTokenSource();
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            interrupt.Cancel();
+        });
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        var settings = new WatchSettings(parse.GetValue(cli.Format) ?? "text", parse.GetValue(cli.IdleTimeout), parse.GetValue(cli.GiveUpAfter), parse.GetValue(cli.Verbose));
+        try
+        {
+            return await DispatchAsync(cli, parse, command, settings, stdout, stderr, interrupt.Token);
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+            stderr.WriteLine("watcher: interrupted.");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception ex) when (ex is ResilientSseException or HttpRequestException or OptionsValidationException or StartFailedException or JsonException or ArgumentException)
+        {
+            stderr.WriteLine($"watcher: {ex.Message}");
+            return ExitCodes.WatchError;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static async Task<int> DispatchAsync(WatcherCli cli, ParseResult parse, Command command, WatchSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (command == cli.Demo)
+        {
+            return await DemoCommand.RunAsync(settings, stdout, stderr, cancellationToken);
+        }
+
+        if (command == cli.Tail)
+        {
+            return await TailCommand.RunAsync(settings, parse.GetRequiredValue(cli.Url), parse.GetValue(cli.LastEventId), parse.GetValue(cli.Headers) ?? [], stdout, stderr, cancellationToken);
+        }
+
+        var server = parse.GetRequiredValue(cli.Server);
+        server = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var runner = new WatchRunner(settings, stdout, stderr);
+        if (command == cli.Run)
+        {
+            var workflowId = parse.GetRequiredValue(cli.WorkflowId);
+            var input = parse.GetValue(cli.Input);
+            var id = await ExecutionStarter.StartAsync(http, server, workflowId, input, cancellationToken);
+            if (settings.Format != "jsonl")
+            {
+                stderr.WriteLine($"Started {workflowId}: {id}");
+            }
+
+            return await runner.WatchAsync(http, server, id, ExecutionStarter.ExpectedStages(workflowId, input), null, cancellationToken);
+        }
+
+        return await runner.WatchAsync(http, server, parse.GetRequiredValue(cli.ExecutionId), null, null, cancellationToken);
+    }
+}
