@@ -22,7 +22,8 @@ internal static class WatcherApp
         {
             // "Unrecognized command or argument 'x'" says more than "Required command was not provided".
             var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
-            stderr.WriteLine($"watcher: {error.Message} (--help shows the usage)");
+            var oneLine = string.Join(' ', error.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            stderr.WriteLine($"watcher: {oneLine} (--help shows the usage)");
             return ExitCodes.WatchError;
         }
 
@@ -57,7 +58,7 @@ internal static class WatcherApp
         }
         catch (Exception ex) when (ex is ResilientSseException or HttpRequestException or OptionsValidationException or StartFailedException or JsonException or ArgumentException)
         {
-            stderr.WriteLine($"watcher: {ex.Message}");
+            stderr.WriteLine($"watcher: {ex.Message.ReplaceLineEndings(" ")}");
             return ExitCodes.WatchError;
         }
         finally
