@@ -1,4 +1,12 @@
 using BenchmarkDotNet.Running;
+using ResilientSse.Benchmarks;
 
-// dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- --filter '*'    (BenchmarkDotNet)
+// dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- load [watches] [stages]   (the load harness)
+if (args.Length > 0 && args[0] == "load")
+{
+    return await LoadHarness.RunAsync(args);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(LoadHarness).Assembly).Run(args);
+return 0;

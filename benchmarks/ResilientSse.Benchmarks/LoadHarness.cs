@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ResilientSse.Executions;
+using ResilientSse.ReferenceServer;
+using ResilientSse.Streaming;
+
+namespace ResilientSse.Benchmarks;
+
+/// <summary>
+/// The loopback load harness: the reference server in-process with its faults on, many concurrent watches, and
+/// the figures that matter — events lost or repeated, gaps, reconnects, and the time from the server writing the
+/// terminal event to the watcher yielding it.
+/// <c>dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- load [watches] [stages] [all|incident]</c>
+/// </summary>
+internal static class LoadHarness
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var watches = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 500;
+        var stages = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
+
+        // "incident": only the seed incident — every stream cut right before its terminal event.
+        var incidentOnly = args.Length > 3 && args[3] == "incident";
+        await using var server = await ReferenceServerHost.StartAsync(new ReferenceServerOptions
+        {
+            Urls = "http://127.0.0.1:0",
+            Store = ReferenceStoreKind.Memory,
+            RetryMilliseconds = 50,
+            MaxLiveExecutions = watches + 10,
+            Faults = incidentOnly
+                ? new ReferenceFaultOptions { DropBeforeTerminal = true }
+                : new ReferenceFaultOptions { DropProbability = 0.1, DropBeforeTerminal = true, UnavailableRate = 0.05, RetryAfterSeconds = 1, Seed = 7 },
+        });
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var reconnects = 0;
+        var watcher = new ExecutionWatcher(http, new ExecutionWatcherOptions
+        {
+            BaseAddress = server.BaseAddress,
+            OnNotice = n => { if (n.Kind == ExecutionWatchNoticeKind.Reconnecting) { Interlocked.Increment(ref reconnects); } },
+            Stream = new SseClientOptions { InitialReconnectDelay = TimeSpan.FromMilliseconds(50), MaxReconnectDelay = TimeSpan.FromSeconds(1) },
+        });
+
+        var stopwatch = Stopwatch.StartNew();
+        var ids = await Task.WhenAll(Enumerable.Range(0, watches).Select(async _ =>
+        {
+            using var response = await http.PostAsJsonAsync("workflow/executions", new { workflowId = "very-long", input = new { stages, delayMs = 100 } });
+            response.EnsureSuccessStatusCode();
+            using var snapshot = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return snapshot.RootElement.GetProperty("id").GetString()!;
+        }));
+        var results = await Task.WhenAll(ids.Select(async id =>
+        {
+            var items = new List<ExecutionEvent>();
+            await foreach (var item in watcher.WatchAsync(id))
+            {
+                items.Add(item);
+            }
+
+            return items;
+        }));
+        stopwatch.Stop();
+
+        var expected = (2 * stages) + 2;
+        long events = 0, lost = 0, repeated = 0, gaps = 0, notTerminal = 0;
+        var latencies = new List<double>();
+        foreach (var items in results)
+        {
+            var sequences = items.Where(e => e.Sequence is not null).Select(e => e.Sequence!.Value).ToList();
+            events += sequences.Count;
+            repeated += sequences.Count - sequences.Distinct().Count();
+            lost += expected - sequences.Distinct().Count();
+            gaps += items.Count(e => e.Kind == ExecutionEventKind.Gap);
+            var terminal = items[^1];
+            if (!terminal.IsTerminal)
+            {
+                notTerminal++;
+                continue;
+            }
+
+            if (terminal.Data.TryGetProperty("timestamp", out var written) && written.TryGetDateTimeOffset(out var at))
+            {
+                latencies.Add((terminal.ReceivedAt - at).TotalMilliseconds);
+            }
+        }
+
+        latencies.Sort();
+        Console.WriteLine($"faults {(incidentOnly ? "incident (drop before terminal)" : "all")}, watches {watches}, stages {stages}, elapsed {stopwatch.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"events {events}, lost {lost}, repeated {repeated}, gaps {gaps}, not terminal {notTerminal}, reconnects {reconnects}");
+        if (latencies.Count > 0)
+        {
+            Console.WriteLine($"terminal written → yielded: p50 {Percentile(latencies, 0.5):0.0} ms, p95 {Percentile(latencies, 0.95):0.0} ms, max {latencies[^1]:0.0} ms");
+        }
+
+        return lost == 0 && repeated == 0 && notTerminal == 0 ? 0 : 1;
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+}
