@@ -44,4 +44,21 @@ internal static class RawStream
 
         return new Result(response.StatusCode, response.Content.Headers.ContentType?.MediaType, items, parser.ReconnectionInterval, clean);
     }
+
+    /// <summary>Reads until the terminal event, resuming with Last-Event-ID after each cut (at most 100 responses).</summary>
+    public static async Task<IReadOnlyList<Item>> ReadAllAsync(HttpClient http, string path, CancellationToken cancellationToken = default)
+    {
+        var items = new List<Item>();
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var part = await ReadAsync(http, path, items.Count == 0 ? null : items[^1].Id, cancellationToken);
+            items.AddRange(part.Items);
+            if (part.Status == HttpStatusCode.NoContent || items.Count > 0 && items[^1].Type is "workflow.completed" or "workflow.failed" or "workflow.cancelled")
+            {
+                return items;
+            }
+        }
+
+        throw new InvalidOperationException($"No terminal event after 100 responses from {path}.");
+    }
 }

@@ -1,0 +1,57 @@
+using ResilientSse.ReferenceServer;
+
+namespace ResilientSse.IntegrationTests.ReferenceServer;
+
+/// <summary>The reference server's switches.</summary>
+public sealed class CommandLineTests
+{
+    [Fact]
+    public void Parse_EverySwitch_SetsItsOption()
+    {
+        var (options, error) = CommandLine.Parse(
+            ["--urls", "http://127.0.0.1:6001", "--db", "x.db", "--store", "memory", "--heartbeat", "500ms", "--retry-ms", "250",
+             "--drop", "0.2", "--drop-before-terminal", "--unavailable-rate", "0.3", "--retry-after", "2", "--stall", "0.1", "--seed", "9", "--max-live", "7"],
+            out var help);
+
+        Assert.Null(error);
+        Assert.False(help);
+        Assert.Equal("http://127.0.0.1:6001", options!.Urls);
+        Assert.Equal("x.db", options.DatabasePath);
+        Assert.Equal(ReferenceStoreKind.Memory, options.Store);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.HeartbeatInterval);
+        Assert.Equal(250, options.RetryMilliseconds);
+        Assert.Equal(0.2, options.Faults.DropProbability);
+        Assert.True(options.Faults.DropBeforeTerminal);
+        Assert.Equal(0.3, options.Faults.UnavailableRate);
+        Assert.Equal(2, options.Faults.RetryAfterSeconds);
+        Assert.Equal(0.1, options.Faults.StallProbability);
+        Assert.Equal(9, options.Faults.Seed);
+        Assert.Equal(7, options.MaxLiveExecutions);
+    }
+
+    [Fact]
+    public void Parse_Nothing_GivesTheDefaults()
+    {
+        var (options, error) = CommandLine.Parse([], out _);
+
+        Assert.Null(error);
+        Assert.Equal("http://127.0.0.1:5080", options!.Urls);
+        Assert.Equal(ReferenceStoreKind.Sqlite, options.Store);
+        Assert.Equal(TimeSpan.FromSeconds(15), options.HeartbeatInterval);
+    }
+
+    [Theory]
+    [InlineData("--bogus")]
+    [InlineData("--store", "redis")]
+    [InlineData("--heartbeat", "soon")]
+    [InlineData("--drop", "1.5")]
+    [InlineData("--retry-ms")]
+    [InlineData("--max-live", "0")]
+    public void Parse_BadSwitch_GivesAnErrorNamingIt(params string[] args)
+    {
+        var (options, error) = CommandLine.Parse(args, out _);
+
+        Assert.Null(options);
+        Assert.False(string.IsNullOrWhiteSpace(error));
+    }
+}
