@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ResilientSse.IntegrationTests.TestSupport;
+
+/// <summary>
+/// A real nginx in front of a server, at its default settings for proxying (buffering on, default timeouts):
+/// only the paths it needs to run unprivileged in a temporary directory are set.
+/// </summary>
+internal sealed class NginxProxy : IDisposable
+{
+    private readonly Process _process;
+    private readonly DirectoryInfo _directory;
+
+    private NginxProxy(Process process, DirectoryInfo directory, Uri baseAddress)
+    {
+        _process = process;
+        _directory = directory;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public static string? FindExecutable() =>
+        new[] { "/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx", "/usr/local/bin/nginx" }.FirstOrDefault(File.Exists);
+
+    public static async Task<NginxProxy> StartAsync(Uri upstream)
+    {
+        var directory = Directory.CreateTempSubdirectory("resilientsse-nginx-");
+        var port = FreePort();
+        var root = directory.FullName;
+        var config = $$"""
+            daemon off;
+            master_process off;
+            worker_processes 1;
+            pid {{root}}/nginx.pid;
+            error_log {{root}}/error.log warn;
+            events { worker_connections 256; }
+            http {
+                access_log off;
+                client_body_temp_path {{root}}/body;
+                proxy_temp_path {{root}}/proxy;
+                fastcgi_temp_path {{root}}/fastcgi;
+                uwsgi_temp_path {{root}}/uwsgi;
+                scgi_temp_path {{root}}/scgi;
+                server {
+                    listen 127.0.0.1:{{port.ToString(CultureInfo.InvariantCulture)}};
+                    location / { proxy_pass {{upstream.GetLeftPart(UriPartial.Authority)}}; }
+                }
+            }
+            """;
+        var configPath = Path.Combine(root, "nginx.conf");
+        await File.WriteAllTextAsync(configPath, config);
+        var start = new ProcessStartInfo(FindExecutable() ?? "nginx") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-c", configPath, "-p", root, "-e", Path.Combine(root, "error.log") })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start)!;
+        var proxy = new NginxProxy(process, directory, new Uri($"http://127.0.0.1:{port}/"));
+        await proxy.WaitUntilListeningAsync(port);
+        return proxy;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5_000);
+        }
+
+        _process.Dispose();
+        _directory.Delete(recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task WaitUntilListeningAsync(int port)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"nginx exited ({_process.ExitCode}): {await _process.StandardError.ReadToEndAsync()}");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        throw new TimeoutException("nginx did not start listening within 5 s.");
+    }
+}
