@@ -22,7 +22,7 @@ public class SseClientParsingTests
         ("one BOM stripped", "\uFEFFdata: a\n\n", [("message", "a", "")]),
         ("only one BOM stripped", "\uFEFF\uFEFFdata: a\n\ndata: b\n\n", [("message", "b", "")]),
         ("UTF-8 in data", "data: é€𝄞 ünï\n\n", [("message", "é€𝄞 ünï", "")]),
-        ("retry not dispatched", "retry: 1000\n\nretry: 12a\ndata: x\n\n", [("message", "x", "")]),
+        ("retry not dispatched", "retry: 0\n\nretry: 12a\ndata: x\n\n", [("message", "x", "")]),
         ("event cut off at the end not dispatched", "data: whole\n\ndata: cut", [("message", "whole", "")]),
         ("colon in value kept", "data: a:b: c\n\n", [("message", "a:b: c", "")]),
     ];

@@ -15,15 +15,36 @@ internal sealed class TestClock : FakeTimeProvider, IDisposable
     {
     }
 
+    private readonly List<DateTimeOffset> _dueTimes = [];
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = base.CreateTimer(callback, state, dueTime, period);
+        if (dueTime != Timeout.InfiniteTimeSpan)
+        {
+            lock (_dueTimes)
+            {
+                _dueTimes.Add(GetUtcNow() + dueTime);
+            }
+        }
+
         _timerCreated.Release();
         return timer;
     }
 
+    /// <summary>How far to advance: to the earliest timer still due (as created), but at least <paramref name="step"/> when none is.</summary>
+    private TimeSpan NextAdvance(TimeSpan step)
+    {
+        var now = GetUtcNow();
+        lock (_dueTimes)
+        {
+            _dueTimes.RemoveAll(due => due <= now);
+            return _dueTimes.Count == 0 ? step : _dueTimes.Min() - now;
+        }
+    }
+
     /// <summary>
-    /// Runs <paramref name="work"/> to completion, advancing time by <paramref name="step"/> each time it starts a
+    /// Runs <paramref name="work"/> to completion, advancing time to its next timer (or by <paramref name="step"/>) each time it starts a
     /// timer (or has been idle for 200 ms of real time) and has not finished; fails after <paramref name="maxSteps"/>
     /// advances.
     /// </summary>
@@ -39,7 +60,7 @@ internal sealed class TestClock : FakeTimeProvider, IDisposable
 
             // Let the code reach its await on the timer before time moves.
             await Task.Yield();
-            Advance(step);
+            Advance(NextAdvance(step));
         }
 
         return await work.WaitAsync(TimeSpan.FromSeconds(10));

@@ -1,0 +1,206 @@
+using System.Net;
+using System.Net.Http.Headers;
+using ResilientSse.Streaming;
+using ResilientSse.Tests.TestSupport;
+
+namespace ResilientSse.Tests.Streaming;
+
+/// <summary>One test per reconnect rule.</summary>
+public sealed class SseClientReconnectTests : IDisposable
+{
+    private readonly TestClock _clock = new();
+    private readonly List<SseReconnectingArguments> _reconnects = [];
+
+    [Fact]
+    public async Task EndOfStream_ReconnectsAndResendsLastEventIdEachTime()
+    {
+        using var server = new SseTestServer().ThenStream("id: 7\ndata: a\n\n").ThenStream("id: 8\ndata: b\n\n").ThenNoContent();
+        using var http = new HttpClient(server);
+
+        var events = await SseClients.CollectAsync(new SseClient(http, SseClients.Immediate()).SubscribeAsync(SseClients.Address));
+
+        Assert.Equal(["a", "b"], events.Select(e => e.Data));
+        Assert.Equal([null, "7", "8"], server.LastEventIds);
+    }
+
+    [Fact]
+    public async Task InitialLastEventId_IsSentOnTheFirstRequest()
+    {
+        using var server = new SseTestServer().ThenNoContent();
+        using var http = new HttpClient(server);
+
+        await SseClients.CollectAsync(new SseClient(http).SubscribeAsync(SseClients.Address, lastEventId: "41"));
+
+        Assert.Equal(["41"], server.LastEventIds);
+    }
+
+    [Fact]
+    public async Task EventCutOffByTheDisconnect_IsNotYieldedAndItsIdNotTaken()
+    {
+        using var server = new SseTestServer().ThenStream("id: 1\ndata: a\n\nid: 2\ndata: b").ThenNoContent();
+        using var http = new HttpClient(server);
+
+        var events = await SseClients.CollectAsync(new SseClient(http, SseClients.Immediate()).SubscribeAsync(SseClients.Address));
+
+        Assert.Equal(["a"], events.Select(e => e.Data));
+        Assert.Equal([null, "1"], server.LastEventIds);
+    }
+
+    [Fact]
+    public async Task IdOnlyBlockThatEnded_SetsTheIdSentOnReconnect()
+    {
+        using var server = new SseTestServer().ThenStream("id: 1\ndata: a\n\nid: 9\n\n").ThenNoContent();
+        using var http = new HttpClient(server);
+
+        await SseClients.CollectAsync(new SseClient(http, SseClients.Immediate()).SubscribeAsync(SseClients.Address));
+
+        Assert.Equal([null, "9"], server.LastEventIds);
+    }
+
+    [Fact]
+    public async Task RequestFactory_IsCalledForEveryAttempt_SoHeadersCanChange()
+    {
+        using var server = new SseTestServer().ThenStream("id: 1\ndata: a\n\n").ThenNoContent();
+        using var http = new HttpClient(server);
+        var contexts = new List<SseRequestContext>();
+
+        await SseClients.CollectAsync(new SseClient(http, SseClients.Immediate()).SubscribeAsync(context =>
+        {
+            contexts.Add(context);
+            var request = new HttpRequestMessage(HttpMethod.Get, SseClients.Address);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "token-" + context.Attempt);
+            return request;
+        }));
+
+        Assert.Equal(["Bearer token-1", "Bearer token-2"], server.Requests.Select(h => h.Authorization!.ToString()));
+        Assert.Equal([new SseRequestContext(1, ""), new SseRequestContext(2, "1")], contexts);
+    }
+
+    [Fact]
+    public async Task ServerRetry_IsTheDelayBeforeTheNextAttempt()
+    {
+        using var server = new SseTestServer().ThenStream("retry: 5000\n\ndata: a\n\n").ThenNoContent();
+
+        await RunAsync(server);
+
+        Assert.Equal(TimeSpan.FromSeconds(5), Assert.Single(_reconnects).Delay);
+    }
+
+    [Fact]
+    public async Task RetryWithNonDigits_IsIgnored()
+    {
+        using var server = new SseTestServer().ThenStream("retry: 12a\n\ndata: a\n\n").ThenNoContent();
+
+        await RunAsync(server);
+
+        Assert.Equal(TimeSpan.FromSeconds(1), Assert.Single(_reconnects).Delay);
+    }
+
+    [Fact]
+    public async Task Status503WithRetryAfterSeconds_WaitsThatLongThenRetries()
+    {
+        using var server = new SseTestServer().ThenStatus(HttpStatusCode.ServiceUnavailable, new RetryConditionHeaderValue(TimeSpan.FromSeconds(7))).ThenNoContent();
+
+        await RunAsync(server);
+
+        var reconnect = Assert.Single(_reconnects);
+        Assert.Equal(TimeSpan.FromSeconds(7), reconnect.Delay);
+        Assert.Contains("503", reconnect.Cause!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status429WithRetryAfterDate_WaitsUntilThen()
+    {
+        using var server = new SseTestServer().ThenStatus(HttpStatusCode.TooManyRequests, new RetryConditionHeaderValue(_clock.GetUtcNow().AddSeconds(20))).ThenNoContent();
+
+        await RunAsync(server);
+
+        Assert.Equal(TimeSpan.FromSeconds(20), Assert.Single(_reconnects).Delay);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.RequestTimeout)]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    [InlineData(HttpStatusCode.BadGateway)]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.GatewayTimeout)]
+    public async Task TransientStatus_IsRetried(HttpStatusCode status)
+    {
+        using var server = new SseTestServer().ThenStatus(status).ThenStream("data: a\n\n").ThenNoContent();
+
+        var events = await RunAsync(server);
+
+        Assert.Equal(["a"], events.Select(e => e.Data));
+        Assert.Equal(3, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task ConsecutiveFailures_BackOffExponentially()
+    {
+        using var server = new SseTestServer().ThenStatus(HttpStatusCode.InternalServerError).ThenStatus(HttpStatusCode.InternalServerError)
+            .ThenStatus(HttpStatusCode.InternalServerError).ThenNoContent();
+
+        await RunAsync(server);
+
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], _reconnects.Select(r => r.Delay));
+    }
+
+    [Fact]
+    public async Task NetworkFailure_IsRetried()
+    {
+        using var server = new SseTestServer()
+            .Then((_, _) => Task.FromException<HttpResponseMessage>(new HttpRequestException("Connection refused")))
+            .ThenStream("data: a\n\n").ThenNoContent();
+
+        var events = await RunAsync(server);
+
+        Assert.Equal(["a"], events.Select(e => e.Data));
+        Assert.Contains("Connection refused", _reconnects[0].Cause!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Callbacks_ReportConnectionsReconnectsAndDisconnects()
+    {
+        using var server = new SseTestServer().ThenStream("id: 1\ndata: a\n\n").ThenNoContent();
+        using var http = new HttpClient(server);
+        var connected = new List<SseConnectedArguments>();
+        var disconnected = new List<SseDisconnectedArguments>();
+        var options = SseClients.Immediate();
+        options.OnConnected = connected.Add;
+        options.OnDisconnected = disconnected.Add;
+        options.OnReconnecting = _reconnects.Add;
+
+        await SseClients.CollectAsync(new SseClient(http, options).SubscribeAsync(SseClients.Address));
+
+        Assert.Equal([new SseConnectedArguments(1, SseClients.Address, "")], connected);
+        Assert.Equal([new SseDisconnectedArguments(1, null)], disconnected);
+        Assert.Equal(1, Assert.Single(_reconnects).Attempt);
+    }
+
+    [Fact]
+    public async Task OfflineBudget_AServerThatNeverAnswers_GivesUpAfterTheBudgetAndNotBefore()
+    {
+        using var server = new SseTestServer().ThenStatus(HttpStatusCode.ServiceUnavailable);
+        using var http = new HttpClient(server);
+        var options = new SseClientOptions { OfflineBudget = TimeSpan.FromSeconds(30), JitterRatio = 0, OnReconnecting = _reconnects.Add };
+        var client = new SseClient(http, options, _clock);
+
+        var ex = await Assert.ThrowsAsync<OfflineBudgetExceededException>(() => _clock.DriveAsync(SseClients.CollectAsync(client.SubscribeAsync(SseClients.Address)), TimeSpan.FromSeconds(1)));
+
+        Assert.True(ex.OfflineFor >= ex.Budget);
+        Assert.Equal(TimeSpan.FromSeconds(30), ex.Budget);
+        Assert.Contains("503", ex.InnerException!.Message, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(30), _reconnects.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.Delay));
+    }
+
+    public void Dispose() => _clock.Dispose();
+
+    private async Task<List<SseEvent>> RunAsync(SseTestServer server)
+    {
+        using var http = new HttpClient(server);
+        var options = new SseClientOptions { JitterRatio = 0, OnReconnecting = _reconnects.Add };
+        var client = new SseClient(http, options, _clock);
+        return await _clock.DriveAsync(SseClients.CollectAsync(client.SubscribeAsync(SseClients.Address)), TimeSpan.FromMilliseconds(500));
+    }
+}
