@@ -1,0 +1,102 @@
+using System.Text;
+using ResilientSse.Streaming;
+using ResilientSse.Tests.TestSupport;
+
+namespace ResilientSse.Tests.Streaming;
+
+/// <summary>Bounded memory against a broken or hostile server.</summary>
+public class SseClientLimitTests
+{
+    [Fact]
+    public async Task EndlessLine_EndsWithLimitExceeded_HavingReadLittleMoreThanTheLimit()
+    {
+        var endless = new EndlessStream("data: "u8.ToArray(), (byte)'x', maxBytes: 64 * 1024 * 1024);
+        using var server = new SseTestServer().Then(() => SseTestServer.Stream(endless));
+        using var http = new HttpClient(server);
+        var client = new SseClient(http, new SseClientOptions { MaxEventSize = 64 * 1024 });
+
+        var ex = await Assert.ThrowsAsync<SseLimitExceededException>(() => SseClients.CollectAsync(client.SubscribeAsync(SseClients.Address)));
+
+        Assert.Equal(64 * 1024, ex.Limit);
+        Assert.True(endless.BytesRead < 2 * 64 * 1024, $"read {endless.BytesRead} bytes before failing");
+        Assert.True(endless.Disposed);
+    }
+
+    [Fact]
+    public async Task EventOfManyShortLinesBeyondTheLimit_EndsWithLimitExceeded()
+    {
+        var body = string.Concat(Enumerable.Repeat("data: 0123456789\n", 1000)) + "\n";
+        using var server = new SseTestServer().ThenStream(body, chunkSize: 100);
+        using var http = new HttpClient(server);
+
+        await Assert.ThrowsAsync<SseLimitExceededException>(() =>
+            SseClients.CollectAsync(new SseClient(http, new SseClientOptions { MaxEventSize = 4096 }).SubscribeAsync(SseClients.Address)));
+    }
+
+    [Fact]
+    public async Task EventsJustUnderTheLimit_Pass()
+    {
+        var payload = new string('x', 4096 - "data: \n\n".Length);
+        using var server = new SseTestServer().ThenStream($"data: {payload}\n\ndata: {payload}\n\n").ThenNoContent();
+        using var http = new HttpClient(server);
+
+        var events = await SseClients.CollectAsync(new SseClient(http, new SseClientOptions { MaxEventSize = 4096, InitialReconnectDelay = TimeSpan.Zero }).SubscribeAsync(SseClients.Address));
+
+        Assert.Equal(2, events.Count);
+    }
+
+    /// <summary>A prefix, then one byte forever (up to a safety bound so a failing test cannot eat the machine).</summary>
+    private sealed class EndlessStream(byte[] prefix, byte fill, long maxBytes) : Stream
+    {
+        public long BytesRead { get; private set; }
+
+        public bool Disposed { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (BytesRead >= maxBytes)
+            {
+                return 0;
+            }
+
+            var count = Math.Min(buffer.Length, 4096);
+            for (var i = 0; i < count; i++)
+            {
+                buffer[i] = BytesRead + i < prefix.Length ? prefix[BytesRead + i] : fill;
+            }
+
+            BytesRead += count;
+            return count;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            Disposed = true;
+            base.Dispose(disposing);
+        }
+    }
+}
