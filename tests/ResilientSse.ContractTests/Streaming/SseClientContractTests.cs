@@ -1,0 +1,159 @@
+using System.Net;
+using ResilientSse.ContractTests.TestSupport;
+using ResilientSse.Streaming;
+using WireMock.ResponseBuilders;
+using static ResilientSse.ContractTests.TestSupport.ScriptedServer;
+
+namespace ResilientSse.ContractTests.Streaming;
+
+/// <summary>The generic SSE client against scripted WireMock servers over real HTTP on loopback.</summary>
+public sealed class SseClientContractTests : IDisposable
+{
+    private const string Path = "/events";
+    private readonly ScriptedServer _server = new();
+    private readonly HttpClient _http = new();
+    private readonly List<SseReconnectingArguments> _reconnects = [];
+
+    private Uri Address => new(_server.BaseAddress, "events");
+
+    [Fact]
+    public async Task Retry503ThenDropThenResume_SendsLastEventIdOnTheSecondAndThirdRequests()
+    {
+        _server.On(Path,
+            Status503(retryAfterSeconds: 0),
+            Sse("id: 7\ndata: seven\n\n"),
+            Sse("id: 8\ndata: eight\n\n"),
+            Status(204));
+
+        var events = await CollectAsync(Options());
+
+        Assert.Equal(["seven", "eight"], events.Select(e => e.Data));
+        var requests = _server.RequestsTo(Path);
+        Assert.Equal(4, requests.Count);
+        Assert.Equal([null, null, "7", "8"], requests.Select(LastEventIdOf));
+    }
+
+    [Fact]
+    public async Task ServerRetry_IsHonouredAsTheReconnectDelay()
+    {
+        _server.On(Path, Sse("retry: 50\ndata: a\n\n"), Status(204));
+        var options = Options();
+        options.InitialReconnectDelay = options.MaxReconnectDelay = TimeSpan.FromMinutes(1); // a wait on these would time the test out
+        options.JitterRatio = 0;
+
+        await CollectAsync(options);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(50), Assert.Single(_reconnects).Delay);
+    }
+
+    [Fact]
+    public async Task DropMidEvent_ThePartialEventIsNotYieldedAndItsIdNotSent()
+    {
+        _server.On(Path, Sse("id: 1\ndata: whole\n\nid: 2\ndata: cut"), Status(204));
+
+        var events = await CollectAsync(Options());
+
+        Assert.Equal(["whole"], events.Select(e => e.Data));
+        Assert.Equal([null, "1"], _server.RequestsTo(Path).Select(LastEventIdOf));
+    }
+
+    [Fact]
+    public async Task NoContent_StopsTheSubscription()
+    {
+        _server.On(Path, Status(204));
+
+        Assert.Empty(await CollectAsync(Options()));
+        Assert.Single(_server.RequestsTo(Path));
+    }
+
+    [Theory]
+    [InlineData(401)]
+    [InlineData(403)]
+    [InlineData(404)]
+    [InlineData(410)]
+    public async Task PermanentStatus_FailsWithIt(int status)
+    {
+        _server.On(Path, Status(status));
+
+        var ex = await Assert.ThrowsAsync<SseHttpStatusException>(() => CollectAsync(Options()));
+
+        Assert.Equal((HttpStatusCode)status, ex.StatusCode);
+        Assert.Single(_server.RequestsTo(Path));
+    }
+
+    [Theory]
+    [InlineData(408)]
+    [InlineData(429)]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(503)]
+    public async Task TransientStatus_IsRetried(int status)
+    {
+        _server.On(Path, Status(status), Sse("data: after\n\n"), Status(204));
+
+        var events = await CollectAsync(Options());
+
+        Assert.Equal(["after"], events.Select(e => e.Data));
+    }
+
+    [Fact]
+    public async Task WrongContentType_FailsWithContentTypeException()
+    {
+        _server.On(Path, Json("{\"hello\":1}"));
+
+        var ex = await Assert.ThrowsAsync<SseContentTypeException>(() => CollectAsync(Options()));
+
+        Assert.Equal("application/json", ex.MediaType);
+    }
+
+    [Fact]
+    public async Task ShortHttpClientTimeout_DoesNotCutAHealthyLongStream()
+    {
+        // HttpClient.Timeout bounds only the wait for the response headers (the client reads with
+        // ResponseHeadersRead); the body, here delivered over longer than the timeout, is guarded by IdleTimeout.
+        using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(300) };
+        var client = new SseClient(http, Options());
+        var slowBody = new SlowBodyServer(TimeSpan.FromMilliseconds(700));
+        await using (slowBody.ConfigureAwait(false))
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            var events = new List<SseEvent>();
+            await foreach (var item in client.SubscribeAsync(slowBody.Address, cancellationToken: timeout.Token))
+            {
+                events.Add(item);
+            }
+
+            Assert.Equal(["before", "after"], events.Select(e => e.Data));
+            Assert.Equal([1, 1], events.Select(e => e.Connection)); // one connection, not cut by the 300 ms timeout
+        }
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _server.Dispose();
+    }
+
+    private static IResponseBuilder Status503(int retryAfterSeconds) =>
+        Response.Create().WithStatusCode(503).WithHeader("Retry-After", retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private SseClientOptions Options() => new()
+    {
+        InitialReconnectDelay = TimeSpan.FromMilliseconds(10),
+        MaxReconnectDelay = TimeSpan.FromMilliseconds(50),
+        IdleTimeout = TimeSpan.FromSeconds(10),
+        OnReconnecting = r => { lock (_reconnects) { _reconnects.Add(r); } },
+    };
+
+    private async Task<List<SseEvent>> CollectAsync(SseClientOptions options)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var events = new List<SseEvent>();
+        await foreach (var item in new SseClient(_http, options).SubscribeAsync(Address, cancellationToken: timeout.Token))
+        {
+            events.Add(item);
+        }
+
+        return events;
+    }
+}
