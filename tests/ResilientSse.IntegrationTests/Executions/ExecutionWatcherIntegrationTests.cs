@@ -27,6 +27,10 @@ public sealed class ExecutionWatcherIntegrationTests
         var notices = new ConcurrentQueue<ExecutionWatchNotice>();
         var fast = FastOptions(server.BaseAddress);
         fast.OnNotice = notices.Enqueue;
+
+        // Catching up may meet several injected 503s in a row, each with Retry-After: 1; give it room, so that
+        // only a real loss — not a catch-up cut short by the dice — can fail the test.
+        fast.CatchUpTimeout = TimeSpan.FromSeconds(30);
         var watcher = new ExecutionWatcher(http, fast);
         using var timeout = new CancellationTokenSource(Bound);
 
