@@ -46,57 +46,26 @@ public class SseClientLimitTests
     }
 
     /// <summary>A prefix, then one byte forever (up to a safety bound so a failing test cannot eat the machine).</summary>
-    private sealed class EndlessStream(byte[] prefix, byte fill, long maxBytes) : Stream
+    private sealed class EndlessStream(byte[] prefix, byte fill, long maxBytes) : ReadOnlyTestStream
     {
         public long BytesRead { get; private set; }
 
-        public bool Disposed { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             if (BytesRead >= maxBytes)
             {
-                return 0;
+                return new ValueTask<int>(0);
             }
 
             var count = Math.Min(buffer.Length, 4096);
+            var span = buffer.Span;
             for (var i = 0; i < count; i++)
             {
-                buffer[i] = BytesRead + i < prefix.Length ? prefix[BytesRead + i] : fill;
+                span[i] = BytesRead + i < prefix.Length ? prefix[BytesRead + i] : fill;
             }
 
             BytesRead += count;
-            return count;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            Disposed = true;
-            base.Dispose(disposing);
+            return new ValueTask<int>(count);
         }
     }
 }

@@ -7,24 +7,12 @@ namespace ResilientSse.Tests.TestSupport;
 /// A response body the test feeds by hand: reads wait for <see cref="Send"/>, honour cancellation, and signal when
 /// they start waiting, so a test can advance a fake clock exactly while the reader is blocked.
 /// </summary>
-internal sealed class ControlledStream : Stream
+internal sealed class ControlledStream : ReadOnlyTestStream
 {
     private readonly Channel<byte[]> _chunks = Channel.CreateUnbounded<byte[]>();
     private readonly SemaphoreSlim _readWaiting = new(0);
     private byte[] _current = [];
     private int _offset;
-
-    public bool Disposed { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public void Send(string text) => _chunks.Writer.TryWrite(Encoding.UTF8.GetBytes(text));
 
@@ -61,24 +49,8 @@ internal sealed class ControlledStream : Stream
         return count;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     protected override void Dispose(bool disposing)
     {
-        Disposed = true;
         _chunks.Writer.TryComplete();
         base.Dispose(disposing);
     }
