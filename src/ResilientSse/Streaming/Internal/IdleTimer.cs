@@ -10,28 +10,62 @@ namespace ResilientSse.Streaming.Internal;
 /// </summary>
 internal sealed class IdleTimer : IDisposable
 {
-    private readonly CancellationTokenSource _source;
+    private readonly CancellationTokenSource _source = new();
     private readonly CancellationTokenRegistration _registration;
     private readonly TimeSpan _timeout;
+    private readonly TimeProvider _timeProvider;
     private readonly CancellationToken _consumerToken;
+    private readonly ITimer? _timer;
+    private long _lastActivity;
+    private int _armed;
 
     public IdleTimer(TimeSpan timeout, TimeProvider timeProvider, CancellationToken consumerToken)
     {
         _timeout = timeout;
+        _timeProvider = timeProvider;
         _consumerToken = consumerToken;
-        _source = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
+        _lastActivity = timeProvider.GetTimestamp();
+        if (timeout != Timeout.InfiniteTimeSpan)
+        {
+            _timer = timeProvider.CreateTimer(static state => ((IdleTimer)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
         _registration = consumerToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _source);
     }
 
     /// <summary>Gets the token that cancels when the consumer cancels or the idle timeout passes.</summary>
     public CancellationToken Token => _source.Token;
 
-    /// <summary>Starts the idle timeout again from now.</summary>
+    /// <summary>
+    /// Starts the idle timeout again from now. Called on every read, so it only notes the time: the timer, armed
+    /// once, checks the last activity when it fires and re-arms itself for the rest of the timeout.
+    /// </summary>
     public void Restart()
     {
-        if (_timeout != Timeout.InfiniteTimeSpan && !_source.IsCancellationRequested)
+        Volatile.Write(ref _lastActivity, _timeProvider.GetTimestamp());
+        if (_timer is not null && _armed == 0 && Interlocked.Exchange(ref _armed, 1) == 0)
         {
-            _source.CancelAfter(_timeout);
+            _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnTimer()
+    {
+        var idle = _timeProvider.GetElapsedTime(Volatile.Read(ref _lastActivity));
+        try
+        {
+            if (idle >= _timeout)
+            {
+                _source.Cancel();
+            }
+            else
+            {
+                _timer!.Change(_timeout - idle, Timeout.InfiniteTimeSpan);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection ended meanwhile.
         }
     }
 
@@ -66,6 +100,7 @@ internal sealed class IdleTimer : IDisposable
 
     public void Dispose()
     {
+        _timer?.Dispose();
         _registration.Dispose();
         _source.Dispose();
     }

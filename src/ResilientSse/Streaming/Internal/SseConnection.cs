@@ -16,8 +16,12 @@ internal sealed class SseConnection : IAsyncDisposable
     private readonly SseResponseStream _body;
     private readonly IdleTimer _idle;
     private readonly ILogger _logger;
+    private const int EventCountBatch = 64;
+
+    private readonly bool _traceEvents;
     private SseParser<string>? _parser;
     private bool _idSet;
+    private int _uncountedEvents;
 
     public SseConnection(HttpResponseMessage response, SseResponseStream body, IdleTimer idle, ILogger logger)
     {
@@ -25,6 +29,7 @@ internal sealed class SseConnection : IAsyncDisposable
         _body = body;
         _idle = idle;
         _logger = logger;
+        _traceEvents = logger.IsEnabled(LogLevel.Trace);
     }
 
     /// <summary>Gets the reconnection time the server set with <c>retry:</c> on this connection, if it did.</summary>
@@ -61,8 +66,18 @@ internal sealed class SseConnection : IAsyncDisposable
             LastEventId = _parser!.LastEventId;
         }
 
-        SseMetrics.Events.Add(1);
-        SseLog.EventReceived(_logger, item.EventType, LastEventId, item.Data.Length);
+        // The event counter is fed in batches: a per-event Add costs more than the rest of this method.
+        if (++_uncountedEvents == EventCountBatch)
+        {
+            SseMetrics.Events.Add(EventCountBatch);
+            _uncountedEvents = 0;
+        }
+
+        if (_traceEvents)
+        {
+            SseLog.EventReceived(_logger, item.EventType, LastEventId, item.Data.Length);
+        }
+
         return new SseEvent { EventType = item.EventType, Data = item.Data, LastEventId = LastEventId!, Connection = connectionNumber };
     }
 
@@ -73,6 +88,9 @@ internal sealed class SseConnection : IAsyncDisposable
         {
             return;
         }
+
+        SseMetrics.Events.Add(_uncountedEvents);
+        _uncountedEvents = 0;
 
         // A block without data still sets the last event ID when it ends (WHATWG dispatch step 1), but only a
         // block that ended: an id: line of a block cut off by the disconnect must not be taken.
