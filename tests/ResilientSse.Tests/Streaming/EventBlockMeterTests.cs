@@ -102,6 +102,19 @@ public class EventBlockMeterTests
     }
 
     [Fact]
+    public void Observe_BlockOfExactlyTheLimitAfterACrlfBlankLine_PassesHoweverTheReadsAreCut()
+    {
+        var bytes = "data: a\r\r\ndata: b\r\n\r\n"u8.ToArray();
+        foreach (var cut in new[] { 1, 5, 9, bytes.Length })
+        {
+            var meter = new EventBlockMeter(10); // the first block is 9 bytes, the second 10 measured to its blank line
+            meter.Observe(bytes.AsSpan(0, cut));
+            meter.Observe(bytes.AsSpan(cut));
+            Assert.True(meter.AtBoundary);
+        }
+    }
+
+    [Fact]
     public void Observe_BlocksJustUnderTheLimit_Pass()
     {
         var meter = new EventBlockMeter(64);

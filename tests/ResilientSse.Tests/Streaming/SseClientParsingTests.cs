@@ -25,6 +25,7 @@ public class SseClientParsingTests
         ("retry not dispatched", "retry: 0\n\nretry: 12a\ndata: x\n\n", [("message", "x", "")]),
         ("event cut off at the end not dispatched", "data: whole\n\ndata: cut", [("message", "whole", "")]),
         ("colon in value kept", "data: a:b: c\n\n", [("message", "a:b: c", "")]),
+        ("empty event type is message", "event:\ndata: a\n\nevent\ndata: b\n\n", [("message", "a", ""), ("message", "b", "")]),
     ];
 
     public static TheoryData<string, string, int> Matrix()

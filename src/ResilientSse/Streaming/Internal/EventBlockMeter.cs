@@ -105,6 +105,12 @@ internal struct EventBlockMeter
             var b = chunk[i];
             if (pendingCr && b == LF)
             {
+                // The LF of a blank line's CRLF belongs to the boundary, not to the next block (as in FindLastBoundaryEnd).
+                if (blockStart == i)
+                {
+                    blockStart = i + 1;
+                }
+
                 pendingCr = false;
                 continue;
             }

@@ -78,7 +78,10 @@ internal sealed class SseConnection : IAsyncDisposable
             SseLog.EventReceived(_logger, item.EventType, LastEventId, item.Data.Length);
         }
 
-        return new SseEvent { EventType = item.EventType, Data = item.Data, LastEventId = LastEventId!, Connection = connectionNumber };
+        // WHATWG: an empty event type buffer (also "event:" with no value) dispatches as "message"; SseParser
+        // passes the empty string through.
+        var eventType = item.EventType.Length == 0 ? SseParser.EventTypeDefault : item.EventType;
+        return new SseEvent { EventType = eventType, Data = item.Data, LastEventId = LastEventId!, Connection = connectionNumber };
     }
 
     /// <summary>Takes what the end of reading tells: the server's <c>retry:</c>, and an ID set by a final block without data.</summary>
