@@ -40,13 +40,36 @@ internal sealed class SseResponseStream : Stream
         set => throw new NotSupportedException();
     }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         _idle.Restart();
+        ValueTask<int> pending;
+        try
+        {
+            pending = _inner.ReadAsync(buffer, _idle.Token);
+        }
+        catch (Exception ex) when (_idle.Translate(ex, "while reading the stream") is { } translated)
+        {
+            return ValueTask.FromException<int>(translated);
+        }
+
+        // Bytes the transport already has are accounted for without an async state machine.
+        if (pending.IsCompletedSuccessfully)
+        {
+            var read = pending.Result;
+            Account(buffer.Span[..read]);
+            return new ValueTask<int>(read);
+        }
+
+        return AwaitReadAsync(pending, buffer);
+    }
+
+    private async ValueTask<int> AwaitReadAsync(ValueTask<int> pending, Memory<byte> buffer)
+    {
         int read;
         try
         {
-            read = await _inner.ReadAsync(buffer, _idle.Token).ConfigureAwait(false);
+            read = await pending.ConfigureAwait(false);
         }
         catch (Exception ex) when (_idle.Translate(ex, "while reading the stream") is { } translated)
         {
