@@ -72,16 +72,8 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
     {
         if (_items is not null)
         {
-            ValueTask<bool> next;
-            try
-            {
-                next = _items.MoveNextAsync();
-            }
-            catch (Exception ex)
-            {
-                next = ValueTask.FromException<bool>(ex);
-            }
-
+            // SseParser's enumerator is an async iterator: its failures come back in the ValueTask, never thrown here.
+            var next = _items.MoveNextAsync();
             if (next.IsCompletedSuccessfully)
             {
                 if (next.Result)
