@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ResilientSse.Executions;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -56,10 +55,10 @@ internal sealed class LiveRenderer : IEventRenderer
             switch (item.Type)
             {
                 case "node.started" when nodeId is not null:
-                    _stages.Add(new StageRow(nodeId, Stopwatch.StartNew()));
+                    _stages.Add(new StageRow(nodeId, ServerTime(item)));
                     break;
                 case "node.completed" or "node.failed" when nodeId is not null && _stages.FindLast(s => s.NodeId == nodeId) is { } stage:
-                    stage.Finish(item.Type == "node.completed" ? "completed" : "failed");
+                    stage.Finish(item.Type == "node.completed" ? "completed" : "failed", ServerTime(item));
                     break;
             }
 
@@ -115,18 +114,27 @@ internal sealed class LiveRenderer : IEventRenderer
         }
     }
 
-    private sealed class StageRow(string nodeId, Stopwatch stopwatch)
+    /// <summary>When the server wrote the event (its data's <c>timestamp</c>), else when it arrived.</summary>
+    private static DateTimeOffset ServerTime(ExecutionEvent item) =>
+        item.Data.ValueKind == System.Text.Json.JsonValueKind.Object && item.Data.TryGetProperty("timestamp", out var at) && at.TryGetDateTimeOffset(out var time)
+            ? time
+            : item.ReceivedAt;
+
+    /// <summary>A stage's row; its elapsed time is the server's, from node.started to its end, so replayed stages show their real length.</summary>
+    private sealed class StageRow(string nodeId, DateTimeOffset startedAt)
     {
+        private DateTimeOffset? _endedAt;
+
         public string NodeId { get; } = nodeId;
 
         public string State { get; private set; } = "running";
 
-        public TimeSpan Elapsed => stopwatch.Elapsed;
+        public TimeSpan Elapsed => (_endedAt ?? TimeProvider.System.GetUtcNow()) - startedAt;
 
-        public void Finish(string state)
+        public void Finish(string state, DateTimeOffset endedAt)
         {
             State = state;
-            stopwatch.Stop();
+            _endedAt = endedAt;
         }
     }
 }
