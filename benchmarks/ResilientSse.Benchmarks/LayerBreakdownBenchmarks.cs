@@ -54,36 +54,4 @@ public class LayerBreakdownBenchmarks
 
         return total;
     }
-
-    [Benchmark(OperationsPerInvoke = EventCount)]
-    public async Task<long> ConnectionReaderOverStreamContent()
-    {
-        long total = 0;
-        using var content = new StreamContent(new MemoryStream(_body, writable: false));
-        var idle = new IdleTimer(TimeSpan.FromMinutes(1), TimeProvider.System, CancellationToken.None);
-        await using var connection = new SseConnection(new HttpResponseMessage(), new SseResponseStream(await content.ReadAsStreamAsync(), idle, 1 << 20), idle, NullLogger.Instance);
-        await foreach (var item in connection.ReadEventsAsync(string.Empty, 1, CancellationToken.None))
-        {
-            total += item.Data.Length;
-        }
-
-        return total;
-    }
-
-    [Benchmark(OperationsPerInvoke = EventCount)]
-    public async Task<long> ConnectorThenReader()
-    {
-        long total = 0;
-        using var handler = new OneShotHandler(_body);
-        using var http = new HttpClient(handler);
-        var connector = new SseConnector(http, new ResilientSse.Streaming.SseClientOptions(), TimeProvider.System, NullLogger.Instance);
-        using var request = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/stream");
-        await using var connection = (await connector.ConnectAsync(request, CancellationToken.None))!;
-        await foreach (var item in connection.ReadEventsAsync(string.Empty, 1, CancellationToken.None))
-        {
-            total += item.Data.Length;
-        }
-
-        return total;
-    }
 }
