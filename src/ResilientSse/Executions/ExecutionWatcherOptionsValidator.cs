@@ -8,7 +8,7 @@ namespace ResilientSse.Executions;
 /// Validates <see cref="ExecutionWatcherOptions"/> once, up front, reporting every error with its value.
 /// Registered by <c>AddExecutionWatcher</c> and run at host start.
 /// </summary>
-public sealed class ExecutionWatcherOptionsValidator : IValidateOptions<ExecutionWatcherOptions>
+internal sealed class ExecutionWatcherOptionsValidator : IValidateOptions<ExecutionWatcherOptions>
 {
     /// <summary>Validates <paramref name="options"/>.</summary>
     /// <param name="name">The options name.</param>

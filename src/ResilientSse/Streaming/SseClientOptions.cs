@@ -2,7 +2,7 @@ namespace ResilientSse.Streaming;
 
 /// <summary>
 /// How a subscription connects, reconnects and bounds what it reads. Validated once, when a
-/// <see cref="SseClient"/> (or a watcher) is created; see <see cref="SseClientOptionsValidator"/>.
+/// <see cref="SseClient"/> (or a watcher) is created, or at host start with dependency injection, each error with its value.
 /// </summary>
 public sealed class SseClientOptions
 {

@@ -7,7 +7,7 @@ namespace ResilientSse.Streaming;
 /// Validates <see cref="SseClientOptions"/> once, up front, reporting every error with its value, e.g.
 /// <c>MaxReconnectDelay (00:00:01) must be at least InitialReconnectDelay (00:00:02).</c>
 /// </summary>
-public sealed class SseClientOptionsValidator : IValidateOptions<SseClientOptions>
+internal sealed class SseClientOptionsValidator : IValidateOptions<SseClientOptions>
 {
     /// <summary>Validates <paramref name="options"/>.</summary>
     /// <param name="name">The options name.</param>
