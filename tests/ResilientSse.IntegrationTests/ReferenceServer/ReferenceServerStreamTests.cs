@@ -103,7 +103,7 @@ public sealed class ReferenceServerStreamTests : IAsyncLifetime
     [Fact]
     public async Task Stream_Live_DeliversEachEventAsWrittenAndEndsAfterTheTerminal()
     {
-        var id = await _server.StartExecutionAsync("very-long", new { stages = 3, delayMs = 300 });
+        var id = await _server.StartExecutionAsync("very-long", new { stages = 3, delayMs = 1_000 });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var response = await _http.GetAsync($"workflow/executions/{id}/stream", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         var parser = SseParser.Create(await response.Content.ReadAsStreamAsync(timeout.Token));
@@ -159,12 +159,21 @@ public sealed class ReferenceServerStreamTests : IAsyncLifetime
     [Fact]
     public async Task Stream_Quiet_WritesHeartbeatComments()
     {
-        var id = await _server.StartExecutionAsync("very-long", new { stages = 1, delayMs = 1_000 });
+        // A stage far longer than the test: after the first events, only heartbeats can arrive.
+        var id = await _server.StartExecutionAsync("very-long", new { stages = 1, delayMs = 600_000 });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var response = await _http.GetAsync($"workflow/executions/{id}/stream", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-        var body = Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync(timeout.Token));
+        using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+        var received = new StringBuilder();
+        var buffer = new byte[1024];
+        while (!received.ToString().Contains(": keep-alive\n\n", StringComparison.Ordinal))
+        {
+            var read = await body.ReadAsync(buffer, timeout.Token);
+            Assert.True(read > 0, "the response ended before a heartbeat: " + received);
+            received.Append(Encoding.UTF8.GetString(buffer, 0, read));
+        }
 
-        Assert.Contains(": keep-alive\n\n", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("node.completed", received.ToString(), StringComparison.Ordinal);
     }
 
     private async Task<string> FinishedAsync(string workflowId, object? input = null)

@@ -15,7 +15,7 @@ public sealed class ReverseProxyTests
         await using var server = await ReferenceServers.StartAsync();
         using var proxy = await NginxProxy.StartAsync(server.BaseAddress);
         using var http = new HttpClient { BaseAddress = proxy.BaseAddress };
-        var id = await server.StartExecutionAsync("very-long", new { stages = 3, delayMs = 400 });
+        var id = await server.StartExecutionAsync("very-long", new { stages = 3, delayMs = 1_000 });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         using var response = await http.GetAsync($"workflow/executions/{id}/stream", HttpCompletionOption.ResponseHeadersRead, timeout.Token);

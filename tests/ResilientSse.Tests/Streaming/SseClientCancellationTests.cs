@@ -83,4 +83,19 @@ public class SseClientCancellationTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Single(server.Requests);
     }
+
+    [Fact]
+    public async Task CrLineEndAtTheEndOfARead_DispatchesWithoutWaitingForTheNextByte()
+    {
+        // A CR may be the first half of a CRLF, but the line has ended either way: the event must not wait for
+        // more bytes (or be lost if the connection then fails with its id already taken).
+        var body = new ControlledStream();
+        using var server = new SseTestServer().Then(() => SseTestServer.Stream(body));
+        using var http = new HttpClient(server);
+        body.Send("id: 1\rdata: a\r\r");
+
+        var events = await SseClients.CollectAsync(new SseClient(http).SubscribeAsync(SseClients.Address), stopAfter: 1);
+
+        Assert.Equal(("a", "1"), (events[0].Data, events[0].LastEventId));
+    }
 }

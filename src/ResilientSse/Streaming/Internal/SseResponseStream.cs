@@ -20,9 +20,6 @@ internal sealed class SseResponseStream : Stream
         _meter = new EventBlockMeter(maxEventSize);
     }
 
-    /// <summary>Gets whether the bytes read so far end exactly after a complete event block.</summary>
-    public bool AtBoundary => _meter.AtBoundary;
-
     /// <summary>Gets how many bytes were read.</summary>
     public long BytesRead { get; private set; }
 

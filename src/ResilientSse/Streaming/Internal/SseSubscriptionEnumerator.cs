@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.ServerSentEvents;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -14,7 +13,7 @@ namespace ResilientSse.Streaming.Internal;
 /// </summary>
 /// <remarks>
 /// Written by hand rather than as an <c>async</c> iterator so that an event the parser already has costs one
-/// synchronous call: the layer sits on every event's path and must cost almost nothing over <see cref="SseParser"/>.
+/// synchronous call: the layer sits on every event's path and must cost almost nothing over parsing itself.
 /// Everything else — awaiting the network, reconnecting — takes the slow path.
 /// </remarks>
 internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEvent>
@@ -32,7 +31,7 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
     private readonly ResiliencePipeline<SseConnection?> _connectPipeline;
     private readonly Activity? _activity;
     private SseConnection? _connection;
-    private IAsyncEnumerator<SseItem<string>>? _items;
+    private EventStreamParser? _items;
     private string _lastEventId;
     private Exception? _cause;
     private bool _finished;
@@ -72,13 +71,21 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
     {
         if (_items is not null)
         {
-            // SseParser's enumerator is an async iterator: its failures come back in the ValueTask, never thrown here.
-            var next = _items.MoveNextAsync();
+            ValueTask<bool> next;
+            try
+            {
+                next = _items.MoveNextAsync();
+            }
+            catch (Exception ex)
+            {
+                next = ValueTask.FromException<bool>(ex);
+            }
+
             if (next.IsCompletedSuccessfully)
             {
                 if (next.Result)
                 {
-                    Current = _connection!.Dispatch(_items.Current, _connections);
+                    Current = _connection!.Dispatch(_connections);
                     return new ValueTask<bool>(true);
                 }
 
@@ -130,7 +137,7 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
             ReportConnected(_connection);
             _cause = null;
             _items = _connection.StartReading(_lastEventId, _cancellationToken);
-            if (await ReadAsync(_items.MoveNextAsync()).ConfigureAwait(false))
+            if (await ReadAsync(MoveNextSafely(_items)).ConfigureAwait(false))
             {
                 return true;
             }
@@ -147,7 +154,7 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
         {
             if (await read.ConfigureAwait(false))
             {
-                Current = _connection!.Dispatch(_items!.Current, _connections);
+                Current = _connection!.Dispatch(_connections);
                 return true;
             }
         }
@@ -167,9 +174,21 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
         return false;
     }
 
+    private static ValueTask<bool> MoveNextSafely(EventStreamParser parser)
+    {
+        try
+        {
+            return parser.MoveNextAsync();
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<bool>(ex);
+        }
+    }
+
     private async ValueTask CloseConnectionAsync(Exception? cause)
     {
-        var (connection, items) = (_connection, _items);
+        var connection = _connection;
         (_connection, _items) = (null, null);
         if (connection is null)
         {
@@ -178,11 +197,6 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
 
         try
         {
-            if (items is not null)
-            {
-                await items.DisposeAsync().ConfigureAwait(false);
-            }
-
             connection.Finish();
             ReportDisconnected(connection, cause);
         }

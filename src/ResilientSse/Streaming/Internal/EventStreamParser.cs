@@ -1,0 +1,296 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+
+namespace ResilientSse.Streaming.Internal;
+
+/// <summary>
+/// The WHATWG event stream interpretation ("Server-sent events", §9.2.6) over one response body: lines end with
+/// CR, LF or CRLF (also split across reads), one leading BOM is skipped, fields are <c>event</c>, <c>data</c>,
+/// <c>id</c> (ignored when it contains NUL) and <c>retry</c> (ASCII digits only), and an empty line dispatches —
+/// setting the last event ID string first, and resetting the data and event type buffers even when there was no data.
+/// </summary>
+/// <remarks>
+/// <para>This replaces <c>System.Net.ServerSentEvents.SseParser</c> on the connection's path for two reasons
+/// measured in this repository: <c>SseParser</c> (runtime 10.0.12) keeps the event type of a block without data
+/// and gives it to the next event, which WHATWG forbids; and it hides the last event ID string, so a wrapper must
+/// guess which <c>id:</c> lines belong to blocks that ended. The benchmarks still compare against <c>SseParser</c>.</para>
+/// <para>An event that is ready costs no awaiting: <see cref="MoveNextAsync"/> completes synchronously while
+/// buffered bytes last. Memory is bounded by the body it reads (<see cref="SseResponseStream"/> fails oversized
+/// blocks before they are read); the line buffer grows only to hold one line.</para>
+/// </remarks>
+internal sealed class EventStreamParser : IDisposable
+{
+    private const byte CR = (byte)'\r';
+    private const byte LF = (byte)'\n';
+    private const int InitialBufferSize = 4096;
+
+    private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
+
+    private readonly Stream _stream;
+    private readonly CancellationToken _cancellationToken;
+    private readonly string?[] _typeCache = new string?[4];
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+    private byte[] _data = ArrayPool<byte>.Shared.Rent(256);
+    private int _start;
+    private int _end;
+    private int _dataLength;
+    private bool _hasData;
+    private bool _skipLf;
+    private bool _bomChecked;
+    private bool _endOfStream;
+    private string? _eventType;
+    private string _lastEventIdBuffer;
+    private int _typeCacheNext;
+
+    /// <summary>Creates a parser that reads <paramref name="stream"/>, with <paramref name="lastEventId"/> in effect at the start.</summary>
+    public EventStreamParser(Stream stream, string lastEventId, CancellationToken cancellationToken)
+    {
+        _stream = stream;
+        _cancellationToken = cancellationToken;
+        _lastEventIdBuffer = lastEventId;
+        LastEventId = lastEventId;
+    }
+
+    /// <summary>Gets the type of the event just dispatched (<c>message</c> when its block set none).</summary>
+    public string EventType { get; private set; } = "message";
+
+    /// <summary>Gets the data of the event just dispatched: its <c>data</c> lines joined with LF.</summary>
+    public string Data { get; private set; } = string.Empty;
+
+    /// <summary>
+    /// Gets the last event ID string: set each time a block ends (WHATWG dispatch step 1), so never from an
+    /// <c>id:</c> line of a block cut off by the end of the stream.
+    /// </summary>
+    public string LastEventId { get; private set; }
+
+    /// <summary>Gets the reconnection time set by the last valid <c>retry:</c> field, if any.</summary>
+    public TimeSpan? ReconnectionInterval { get; private set; }
+
+    /// <summary>Advances to the next dispatched event; false at the end of the stream (an unfinished block is discarded).</summary>
+    public ValueTask<bool> MoveNextAsync()
+    {
+        while (true)
+        {
+            if (TryDispatchBuffered())
+            {
+                return new ValueTask<bool>(true);
+            }
+
+            if (_endOfStream)
+            {
+                return new ValueTask<bool>(false);
+            }
+
+            var read = ReadMore();
+            if (!read.IsCompletedSuccessfully)
+            {
+                return AwaitReadThenMoveNextAsync(read);
+            }
+
+            Accept(read.Result);
+        }
+    }
+
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_buffer);
+        ArrayPool<byte>.Shared.Return(_data);
+        _buffer = _data = [];
+    }
+
+    private async ValueTask<bool> AwaitReadThenMoveNextAsync(ValueTask<int> read)
+    {
+        Accept(await read.ConfigureAwait(false));
+        return await MoveNextAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Makes room after the unprocessed bytes (compacting, or growing for a long line) and reads into it.</summary>
+    private ValueTask<int> ReadMore()
+    {
+        if (_start > 0)
+        {
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+            (_start, _end) = (0, _end - _start);
+        }
+
+        if (_end == _buffer.Length)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+            _buffer.AsSpan(0, _end).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
+        }
+
+        return _stream.ReadAsync(_buffer.AsMemory(_end), _cancellationToken);
+    }
+
+    private void Accept(int read)
+    {
+        if (read == 0)
+        {
+            _endOfStream = true;
+            return;
+        }
+
+        _end += read;
+    }
+
+    /// <summary>Processes complete lines in the buffer until one dispatches an event; false when more bytes are needed.</summary>
+    private bool TryDispatchBuffered()
+    {
+        if (!_bomChecked)
+        {
+            var available = _buffer.AsSpan(_start, _end - _start);
+            if (available.Length < Bom.Length && Bom.AsSpan().StartsWith(available) && !_endOfStream)
+            {
+                return false; // too few bytes yet to tell whether the stream starts with a BOM
+            }
+
+            _bomChecked = true;
+            if (available.StartsWith(Bom))
+            {
+                _start += Bom.Length;
+            }
+        }
+
+        while (true)
+        {
+            if (_skipLf && _start < _end)
+            {
+                // The LF of a CRLF whose CR ended the previous read.
+                if (_buffer[_start] == LF)
+                {
+                    _start++;
+                }
+
+                _skipLf = false;
+            }
+
+            var unprocessed = _buffer.AsSpan(_start, _end - _start);
+            var lineLength = unprocessed.IndexOfAny(CR, LF);
+            if (lineLength < 0)
+            {
+                return false;
+            }
+
+            var line = unprocessed[..lineLength];
+            var consumed = lineLength + 1;
+            if (unprocessed[lineLength] == CR)
+            {
+                if (lineLength + 1 < unprocessed.Length)
+                {
+                    consumed += unprocessed[lineLength + 1] == LF ? 1 : 0;
+                }
+                else
+                {
+                    _skipLf = true;
+                }
+            }
+
+            var dispatched = ProcessLine(line);
+            _start += consumed;
+            if (dispatched)
+            {
+                return true;
+            }
+        }
+    }
+
+    private bool ProcessLine(ReadOnlySpan<byte> line)
+    {
+        if (line.IsEmpty)
+        {
+            return Dispatch();
+        }
+
+        if (line[0] == (byte)':')
+        {
+            return false; // a comment
+        }
+
+        var colon = line.IndexOf((byte)':');
+        var field = colon < 0 ? line : line[..colon];
+        var value = colon < 0 ? [] : line[(colon + 1)..];
+        if (!value.IsEmpty && value[0] == (byte)' ')
+        {
+            value = value[1..];
+        }
+
+        if (field.SequenceEqual("data"u8))
+        {
+            AppendData(value);
+        }
+        else if (field.SequenceEqual("event"u8))
+        {
+            _eventType = TypeString(value);
+        }
+        else if (field.SequenceEqual("id"u8))
+        {
+            if (value.IndexOf((byte)0) < 0)
+            {
+                _lastEventIdBuffer = Encoding.UTF8.GetString(value);
+            }
+        }
+        else if (field.SequenceEqual("retry"u8))
+        {
+            if (!value.IsEmpty && !value.ContainsAnyExceptInRange((byte)'0', (byte)'9')
+                && long.TryParse(Encoding.ASCII.GetString(value), NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds))
+            {
+                ReconnectionInterval = TimeSpan.FromMilliseconds(Math.Min(milliseconds, (long)TimeSpan.MaxValue.TotalMilliseconds - 1));
+            }
+        }
+
+        return false;
+    }
+
+    private bool Dispatch()
+    {
+        LastEventId = _lastEventIdBuffer;
+        if (!_hasData)
+        {
+            _eventType = null;
+            return false;
+        }
+
+        // The data buffer ends with the LF appended after the last data line: it is not part of the data.
+        Data = Encoding.UTF8.GetString(_data, 0, _dataLength - 1);
+        EventType = string.IsNullOrEmpty(_eventType) ? "message" : _eventType;
+        (_dataLength, _hasData, _eventType) = (0, false, null);
+        return true;
+    }
+
+    private void AppendData(ReadOnlySpan<byte> value)
+    {
+        var needed = _dataLength + value.Length + 1;
+        if (needed > _data.Length)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _data.Length * 2));
+            _data.AsSpan(0, _dataLength).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_data);
+            _data = larger;
+        }
+
+        value.CopyTo(_data.AsSpan(_dataLength));
+        _dataLength += value.Length;
+        _data[_dataLength++] = LF;
+        _hasData = true;
+    }
+
+    /// <summary>The event type as a string, reusing one of the last few types seen: streams repeat a handful of them.</summary>
+    private string TypeString(ReadOnlySpan<byte> value)
+    {
+        foreach (var cached in _typeCache)
+        {
+            if (cached is not null && cached.Length == value.Length && Ascii.Equals(value, cached))
+            {
+                return cached;
+            }
+        }
+
+        var type = Encoding.UTF8.GetString(value);
+        _typeCache[_typeCacheNext] = type;
+        _typeCacheNext = (_typeCacheNext + 1) % _typeCache.Length;
+        return type;
+    }
+}
