@@ -71,4 +71,18 @@ public class SseClientParsingTests
 
         Assert.Equal([1, 2], events.Select(e => e.Connection));
     }
+
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(1000)]
+    public async Task SubscribeAsync_LinesLongerThanTheReadBuffer_AreReassembled(int chunkSize)
+    {
+        var big = string.Concat(Enumerable.Range(0, 10_000).Select(i => (char)('a' + (i % 26))));
+        using var server = new SseTestServer().ThenStream($"data: {big}\ndata: {big}\n\ndata: small\n\n", chunkSize).ThenNoContent();
+        using var http = new HttpClient(server);
+
+        var events = await SseClients.CollectAsync(new SseClient(http, SseClients.Immediate()).SubscribeAsync(SseClients.Address));
+
+        Assert.Equal([big + "\n" + big, "small"], events.Select(e => e.Data));
+    }
 }
