@@ -94,6 +94,11 @@ internal sealed class EventStreamParser : IDisposable
 
     public void Dispose()
     {
+        if (_buffer.Length == 0)
+        {
+            return;
+        }
+
         ArrayPool<byte>.Shared.Return(_buffer);
         ArrayPool<byte>.Shared.Return(_data);
         _buffer = _data = [];
