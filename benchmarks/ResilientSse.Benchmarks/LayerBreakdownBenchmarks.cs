@@ -32,7 +32,7 @@ public class LayerBreakdownBenchmarks
     {
         long total = 0;
         using var idle = new IdleTimer(TimeSpan.FromMinutes(1), TimeProvider.System, CancellationToken.None);
-        await using var body = new SseResponseStream(new MemoryStream(_body, writable: false), idle, 1 << 20);
+        await using var body = new SseResponseStream(new MemoryStream(_body, writable: false), idle);
         await foreach (var item in SseParser.Create(body).EnumerateAsync())
         {
             total += item.Data.Length;
@@ -46,7 +46,7 @@ public class LayerBreakdownBenchmarks
     {
         long total = 0;
         var idle = new IdleTimer(TimeSpan.FromMinutes(1), TimeProvider.System, CancellationToken.None);
-        await using var connection = new SseConnection(new HttpResponseMessage(), new SseResponseStream(new MemoryStream(_body, writable: false), idle, 1 << 20), idle, NullLogger.Instance);
+        await using var connection = new SseConnection(new HttpResponseMessage(), new SseResponseStream(new MemoryStream(_body, writable: false), idle), idle, 1 << 20, NullLogger.Instance);
         await foreach (var item in connection.ReadEventsAsync(string.Empty, 1, CancellationToken.None))
         {
             total += item.Data.Length;

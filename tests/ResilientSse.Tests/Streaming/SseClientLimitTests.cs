@@ -34,6 +34,24 @@ public class SseClientLimitTests
     }
 
     [Fact]
+    public async Task EventsBeforeAnOversizedOneInTheSameRead_AreYieldedFirst()
+    {
+        using var server = new SseTestServer().ThenStream("id: 1\ndata: a\n\nid: 2\ndata: b\n\ndata: " + new string('x', 5000) + "\n\n");
+        using var http = new HttpClient(server);
+        var events = new List<SseEvent>();
+
+        await Assert.ThrowsAsync<SseLimitExceededException>(async () =>
+        {
+            await foreach (var item in new SseClient(http, new SseClientOptions { MaxEventSize = 4096 }).SubscribeAsync(SseClients.Address))
+            {
+                events.Add(item);
+            }
+        });
+
+        Assert.Equal(["a", "b"], events.Select(e => e.Data));
+    }
+
+    [Fact]
     public async Task EventsJustUnderTheLimit_Pass()
     {
         var payload = new string('x', 4096 - "data: \n\n".Length);

@@ -16,8 +16,8 @@ namespace ResilientSse.Streaming.Internal;
 /// and gives it to the next event, which WHATWG forbids; and it hides the last event ID string, so a wrapper must
 /// guess which <c>id:</c> lines belong to blocks that ended. The benchmarks still compare against <c>SseParser</c>.</para>
 /// <para>An event that is ready costs no awaiting: <see cref="MoveNextAsync"/> completes synchronously while
-/// buffered bytes last. Memory is bounded by the body it reads (<see cref="SseResponseStream"/> fails oversized
-/// blocks before they are read); the line buffer grows only to hold one line.</para>
+/// buffered bytes last. Memory is bounded: a block (or an unfinished line) larger than the maximum fails with
+/// <see cref="SseLimitExceededException"/> before the buffer grows further, after the events before it.</para>
 /// </remarks>
 internal sealed class EventStreamParser : IDisposable
 {
@@ -28,6 +28,7 @@ internal sealed class EventStreamParser : IDisposable
     private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
 
     private readonly Stream _stream;
+    private readonly int _maxEventSize;
     private readonly CancellationToken _cancellationToken;
     private readonly string?[] _typeCache = new string?[4];
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
@@ -42,11 +43,17 @@ internal sealed class EventStreamParser : IDisposable
     private string? _eventType;
     private string _lastEventIdBuffer;
     private int _typeCacheNext;
+    private long _blockBytes;
 
     /// <summary>Creates a parser that reads <paramref name="stream"/>, with <paramref name="lastEventId"/> in effect at the start.</summary>
-    public EventStreamParser(Stream stream, string lastEventId, CancellationToken cancellationToken)
+    /// <param name="stream">The response body.</param>
+    /// <param name="lastEventId">The last event ID in effect before this connection.</param>
+    /// <param name="maxEventSize">The most bytes one block (its lines with their line ends) may take.</param>
+    /// <param name="cancellationToken">Stops reading.</param>
+    public EventStreamParser(Stream stream, string lastEventId, int maxEventSize, CancellationToken cancellationToken)
     {
         _stream = stream;
+        _maxEventSize = maxEventSize;
         _cancellationToken = cancellationToken;
         _lastEventIdBuffer = lastEventId;
         LastEventId = lastEventId;
@@ -176,6 +183,8 @@ internal sealed class EventStreamParser : IDisposable
             var lineLength = unprocessed.IndexOfAny(CR, LF);
             if (lineLength < 0)
             {
+                // An unfinished line may not grow the block past the limit: an endless line must not grow memory.
+                ThrowIfTooLarge(_blockBytes + unprocessed.Length);
                 return false;
             }
 
@@ -193,12 +202,25 @@ internal sealed class EventStreamParser : IDisposable
                 }
             }
 
+            // Events completed before an oversized one are dispatched first: the limit fails only the block that passes it.
+            _blockBytes = line.IsEmpty ? 0 : _blockBytes + consumed;
+            ThrowIfTooLarge(_blockBytes);
             var dispatched = ProcessLine(line);
             _start += consumed;
             if (dispatched)
             {
                 return true;
             }
+        }
+    }
+
+    private void ThrowIfTooLarge(long blockBytes)
+    {
+        if (blockBytes > _maxEventSize)
+        {
+            throw new SseLimitExceededException(_maxEventSize,
+                $"The server sent an event or line larger than MaxEventSize ({_maxEventSize} bytes); the subscription was ended without reading the rest. " +
+                "If such events are expected, raise SseClientOptions.MaxEventSize.");
         }
     }
 

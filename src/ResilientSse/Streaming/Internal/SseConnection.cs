@@ -5,7 +5,7 @@ using ResilientSse.Diagnostics;
 namespace ResilientSse.Streaming.Internal;
 
 /// <summary>
-/// One established connection: reads its events with an <see cref="EventStreamParser"/> over the bounded,
+/// One established connection: reads its events with a bounded <see cref="EventStreamParser"/> over the
 /// idle-timed body, and keeps the facts a reconnect needs — the server's <c>retry:</c> value and the last event
 /// ID string, which only a block that ended can set. Disposing it aborts the response.
 /// </summary>
@@ -18,11 +18,13 @@ internal sealed class SseConnection : IAsyncDisposable
     private readonly IdleTimer _idle;
     private readonly ILogger _logger;
     private readonly bool _traceEvents;
+    private readonly int _maxEventSize;
     private EventStreamParser? _parser;
     private int _uncountedEvents;
 
-    public SseConnection(HttpResponseMessage response, SseResponseStream body, IdleTimer idle, ILogger logger)
+    public SseConnection(HttpResponseMessage response, SseResponseStream body, IdleTimer idle, int maxEventSize, ILogger logger)
     {
+        _maxEventSize = maxEventSize;
         _response = response;
         _body = body;
         _idle = idle;
@@ -47,7 +49,7 @@ internal sealed class SseConnection : IAsyncDisposable
     /// <param name="lastEventId">The last event ID in effect before this connection (sent as <c>Last-Event-ID</c>).</param>
     /// <param name="cancellationToken">Stops reading.</param>
     public EventStreamParser StartReading(string lastEventId, CancellationToken cancellationToken) =>
-        _parser = new EventStreamParser(_body, lastEventId, cancellationToken);
+        _parser = new EventStreamParser(_body, lastEventId, _maxEventSize, cancellationToken);
 
     /// <summary>Turns the event the parser just dispatched into an <see cref="SseEvent"/>.</summary>
     public SseEvent Dispatch(int connectionNumber)

@@ -65,7 +65,7 @@ internal sealed class SseConnector
                 throw translated;
             }
 
-            var connection = new SseConnection(response, new SseResponseStream(body, idle, _options.MaxEventSize), idle, _logger);
+            var connection = new SseConnection(response, new SseResponseStream(body, idle), idle, _options.MaxEventSize, _logger);
             (response, idle) = (null, null!);
             return connection;
         }

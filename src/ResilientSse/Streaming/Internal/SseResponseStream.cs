@@ -3,21 +3,18 @@ using ResilientSse.Diagnostics;
 namespace ResilientSse.Streaming.Internal;
 
 /// <summary>
-/// The response body as the parser sees it: every read restarts the idle timer and is bounded by it, every chunk
-/// is measured against the event size limit before the parser buffers it, and network failures become
-/// <see cref="SseTransientException"/>. A read-only, forward-only wrapper; it owns the inner stream.
+/// The response body as the parser sees it: every read restarts the idle timer and is bounded by it, bytes are
+/// counted, and network failures become <see cref="SseTransientException"/>. A read-only, forward-only wrapper; it owns the inner stream.
 /// </summary>
 internal sealed class SseResponseStream : Stream
 {
     private readonly Stream _inner;
     private readonly IdleTimer _idle;
-    private EventBlockMeter _meter;
 
-    public SseResponseStream(Stream inner, IdleTimer idle, int maxEventSize)
+    public SseResponseStream(Stream inner, IdleTimer idle)
     {
         _inner = inner;
         _idle = idle;
-        _meter = new EventBlockMeter(maxEventSize);
     }
 
     /// <summary>Gets how many bytes were read.</summary>
@@ -125,7 +122,6 @@ internal sealed class SseResponseStream : Stream
             return;
         }
 
-        _meter.Observe(chunk);
         BytesRead += chunk.Length;
         SseMetrics.Bytes.Add(chunk.Length);
     }
