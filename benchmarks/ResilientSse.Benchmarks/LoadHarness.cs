@@ -63,14 +63,16 @@ internal static class LoadHarness
         stopwatch.Stop();
 
         var expected = (2 * stages) + 2;
-        long events = 0, lost = 0, repeated = 0, gaps = 0, notTerminal = 0;
+        long events = 0, fromSnapshot = 0, lost = 0, repeated = 0, gaps = 0, notTerminal = 0;
         var latencies = new List<double>();
         foreach (var items in results)
         {
             var sequences = items.Where(e => e.Sequence is not null).Select(e => e.Sequence!.Value).ToList();
-            events += sequences.Count;
+            events += items.Count(e => e.Kind != ExecutionEventKind.Gap);
+            fromSnapshot += items.Count(e => e.Source == ExecutionEventSource.Snapshot);
             repeated += sequences.Count - sequences.Distinct().Count();
-            lost += expected - sequences.Distinct().Count();
+            // A terminal event built from the snapshot has no id and stands for the log's last one.
+            lost += expected - sequences.Distinct().Count() - (items[^1] is { IsTerminal: true, Source: ExecutionEventSource.Snapshot } ? 1 : 0);
             gaps += items.Count(e => e.Kind == ExecutionEventKind.Gap);
             var terminal = items[^1];
             if (!terminal.IsTerminal)
@@ -87,7 +89,7 @@ internal static class LoadHarness
 
         latencies.Sort();
         Console.WriteLine($"faults {(incidentOnly ? "incident (drop before terminal)" : "all")}, watches {watches}, stages {stages}, elapsed {stopwatch.Elapsed.TotalSeconds:0.0} s");
-        Console.WriteLine($"events {events}, lost {lost}, repeated {repeated}, gaps {gaps}, not terminal {notTerminal}, reconnects {reconnects}");
+        Console.WriteLine($"events {events} ({fromSnapshot} built from the snapshot), lost {lost}, repeated {repeated}, gaps {gaps}, not terminal {notTerminal}, reconnects {reconnects}");
         if (latencies.Count > 0)
         {
             Console.WriteLine($"terminal written → yielded: p50 {Percentile(latencies, 0.5):0.0} ms, p95 {Percentile(latencies, 0.95):0.0} ms, max {latencies[^1]:0.0} ms");

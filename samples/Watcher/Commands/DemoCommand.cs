@@ -1,4 +1,5 @@
 using System.Globalization;
+using ResilientSse.Executions;
 using ResilientSse.ReferenceServer;
 
 namespace ResilientSse.Watcher.Commands;
@@ -39,8 +40,9 @@ internal static class DemoCommand
     private static int Summarize(WatchStatistics statistics, int expectedEvents, TextWriter info, int exitCode)
     {
         // The server's log is 1..n with no gap (CONTRACT §2.1): what was yielded is checked against exactly that.
+        // A terminal event built from the snapshot has no id and stands for the log's last one, n.
         var distinct = statistics.Sequences.Distinct().Count();
-        var lost = expectedEvents - distinct;
+        var lost = expectedEvents - distinct - (statistics.Terminal is { Source: ExecutionEventSource.Snapshot } ? 1 : 0);
         var duplicated = statistics.Sequences.Count - distinct;
         var inOrder = statistics.Sequences.SequenceEqual(statistics.Sequences.Order());
         var delay = statistics.TerminalDelay() is { } d ? $"{d.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)} ms" : "unknown";
@@ -59,6 +61,6 @@ internal static class DemoCommand
     }
 
     private static string Terminal(WatchStatistics statistics) => statistics.Terminal is { } terminal
-        ? $"{terminal.Type} ({Output.JsonLines.StatusName(terminal.Status)}, from the {(terminal.Source == Executions.ExecutionEventSource.Snapshot ? "snapshot" : "stream")})"
+        ? $"{terminal.Type} ({Output.JsonLines.StatusName(terminal.Status)}, from the {(terminal.Source == ExecutionEventSource.Snapshot ? "snapshot" : "stream")})"
         : "none";
 }

@@ -30,7 +30,9 @@ public sealed class ExecutionWatcherOptions
 
     /// <summary>
     /// How long the watcher keeps trying to fetch missing events over the stream once the snapshot shows the
-    /// execution ended; what is still missing then is reported as a gap.
+    /// execution ended; what is still missing then is reported as a gap. The terminal event itself is not waited
+    /// for: the event built from the snapshot stands for it, so when only the terminal event is missing the
+    /// stream gets one immediate attempt and the watch ends without a gap.
     /// </summary>
     /// <value>Default: 5 seconds.</value>
     public TimeSpan CatchUpTimeout { get; set; } = ExecutionWatcherDefaults.CatchUpTimeout;

@@ -31,6 +31,23 @@ public sealed class ExecutionWatcherContractTests : IDisposable
     }
 
     [Fact]
+    public async Task Watch_CutRightBeforeCompletedThenStreamRefuses_EndsAtOnceWithTheSnapshotsTerminalAndNoGap()
+    {
+        _server.On(StreamPath, Sse(Events(1, 7)), Status(503));
+        _server.On(SnapshotPath, Json(Snapshot("completed", 8)));
+        var options = Options();
+        options.Stream.MaxReconnectDelay = options.Stream.InitialReconnectDelay = TimeSpan.FromMinutes(5); // any wait would time the test out
+        options.CatchUpTimeout = TimeSpan.FromMinutes(5);
+
+        var items = await WatchAsync(options);
+
+        Assert.Equal(8, items.Count);
+        Assert.DoesNotContain(items, e => e.Kind == ExecutionEventKind.Gap);
+        Assert.Equal(ExecutionEventSource.Snapshot, items[^1].Source);
+        Assert.Equal(ExecutionStatus.Completed, items[^1].Status);
+    }
+
+    [Fact]
     public async Task Watch_CutThenStreamRefusesAndSnapshotTerminal_ReportsGapThenSnapshotTerminal()
     {
         _server.On(StreamPath, Sse(Events(1, 5)), Status(503));
@@ -39,7 +56,7 @@ public sealed class ExecutionWatcherContractTests : IDisposable
         var items = await WatchAsync(Options());
 
         Assert.Equal(7, items.Count);
-        Assert.Equal((6L, 8L), (items[5].MissingFrom!.Value, items[5].MissingTo!.Value));
+        Assert.Equal((6L, 7L), (items[5].MissingFrom!.Value, items[5].MissingTo!.Value));
         Assert.Equal(ExecutionEventSource.Snapshot, items[6].Source);
         Assert.Equal(ExecutionStatus.Completed, items[6].Status);
     }
@@ -76,7 +93,7 @@ public sealed class ExecutionWatcherContractTests : IDisposable
         var items = await WatchAsync(Options());
 
         Assert.Equal(2, items.Count);
-        Assert.Equal((1L, 8L), (items[0].MissingFrom!.Value, items[0].MissingTo!.Value));
+        Assert.Equal((1L, 7L), (items[0].MissingFrom!.Value, items[0].MissingTo!.Value));
         Assert.Equal(ExecutionStatus.Completed, items[1].Status);
         Assert.Contains(_notices, n => n.Kind == ExecutionWatchNoticeKind.PollingStarted);
     }

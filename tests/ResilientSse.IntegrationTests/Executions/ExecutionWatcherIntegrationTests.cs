@@ -54,8 +54,13 @@ public sealed class ExecutionWatcherIntegrationTests
             }
 
             Assert.DoesNotContain(items, e => e.Kind == ExecutionEventKind.Gap);
-            Assert.Equal(Enumerable.Range(1, expectedTypes.Length).Select(i => (long?)i), items.Select(e => e.Sequence));
             Assert.Equal(expectedTypes, items.Select(e => e.Type));
+
+            // Every event before the terminal one came from the stream, once, in order. The terminal event is the
+            // stream's, or — when the stream refused the one attempt made for it — built from the snapshot.
+            Assert.Equal(Enumerable.Range(1, expectedTypes.Length - 1).Select(i => (long?)i), items.SkipLast(1).Select(e => e.Sequence));
+            Assert.All(items.SkipLast(1), e => Assert.Equal(ExecutionEventSource.Stream, e.Source));
+            Assert.Equal(items[^1].Source == ExecutionEventSource.Stream ? expectedTypes.Length : null, items[^1].Sequence);
             Assert.Single(items, e => e.IsTerminal);
             Assert.True(items[^1].IsTerminal);
             Assert.Equal(ExecutionStatus.Completed, items[^1].Status);

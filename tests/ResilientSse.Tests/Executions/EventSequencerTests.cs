@@ -85,7 +85,7 @@ public class EventSequencerTests
     }
 
     [Fact]
-    public void FinishFromSnapshot_EventsMissing_ReportsGapThroughTheSnapshotsLastIdThenTerminal()
+    public void FinishFromSnapshot_EventsMissing_ReportsGapUpToTheTerminalsIdThenTerminal()
     {
         _sequencer.Accept(Sse("1", "workflow.started"), out _);
         var snapshot = new ExecutionSnapshot("exec-1", ExecutionStatus.Completed, "completed") { LastEventId = "8", ExecutionTimeMilliseconds = 42 };
@@ -93,7 +93,7 @@ public class EventSequencerTests
         var items = _sequencer.FinishFromSnapshot(snapshot).ToList();
 
         Assert.Equal(2, items.Count);
-        Assert.Equal((2L, 8L), (items[0].MissingFrom!.Value, items[0].MissingTo!.Value));
+        Assert.Equal((2L, 7L), (items[0].MissingFrom!.Value, items[0].MissingTo!.Value));
         var terminal = items[1];
         Assert.Equal(ExecutionEventSource.Snapshot, terminal.Source);
         Assert.Equal("workflow.completed", terminal.Type);
@@ -113,6 +113,20 @@ public class EventSequencerTests
 
         Assert.Equal("workflow.cancelled", item.Type);
         Assert.True(item.IsTerminal);
+    }
+
+    [Fact]
+    public void FinishFromSnapshot_OnlyTheTerminalMissing_TheSnapshotStandsForItWithoutAGap()
+    {
+        _sequencer.Accept(Sse("1", "workflow.started"), out _);
+        _sequencer.Accept(Sse("2", "node.started"), out _);
+        var snapshot = new ExecutionSnapshot("exec-1", ExecutionStatus.Completed, "completed") { LastEventId = "3" };
+
+        var item = Assert.Single(_sequencer.FinishFromSnapshot(snapshot));
+
+        Assert.Equal("workflow.completed", item.Type);
+        Assert.Equal(ExecutionEventSource.Snapshot, item.Source);
+        Assert.Equal(3, _sequencer.LastSequence);
     }
 
     private static SseEvent Sse(string id, string type, string data = """{"executionId":"exec-1"}""") => TestSse.Event(type, data, id);

@@ -45,6 +45,23 @@ public sealed class ExecutionWatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task WatchAsync_DropRightBeforeTerminalThenStreamRefuses_EndsAtOnceWithSnapshotTerminalAndNoGap()
+    {
+        // The seed's failure with a stream that will not come back: the snapshot stands for the terminal event.
+        _server.On(StreamPath, Sse(Events(1, 7)), Status(HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30)));
+        _server.On(SnapshotPath, Json(Snapshot("completed", 8)));
+
+        // No clock advance: waiting out the backoff or the catch-up timeout here would hang the watch.
+        var items = await WatchAsync(drive: false);
+
+        Assert.Equal(8, items.Count);
+        Assert.DoesNotContain(items, e => e.Kind == ExecutionEventKind.Gap);
+        Assert.Equal(ExecutionEventSource.Snapshot, items[^1].Source);
+        Assert.Equal(ExecutionStatus.Completed, items[^1].Status);
+        Assert.Equal(2, _server.RequestsTo(StreamPath).Count);
+    }
+
+    [Fact]
     public async Task WatchAsync_DropThenStreamRefusesAndSnapshotTerminal_ReportsGapAndEndsWithSnapshotTerminal()
     {
         _server.On(StreamPath, Sse(Events(1, 5)), Status(HttpStatusCode.ServiceUnavailable));
@@ -55,7 +72,7 @@ public sealed class ExecutionWatcherTests : IDisposable
         Assert.Equal(Enumerable.Range(1, 5).Select(i => (long?)i), items.Take(5).Select(e => e.Sequence));
         var gap = items[5];
         Assert.Equal(ExecutionEventKind.Gap, gap.Kind);
-        Assert.Equal((6L, 8L), (gap.MissingFrom!.Value, gap.MissingTo!.Value));
+        Assert.Equal((6L, 7L), (gap.MissingFrom!.Value, gap.MissingTo!.Value));
         var terminal = items[6];
         Assert.Equal(ExecutionEventSource.Snapshot, terminal.Source);
         Assert.Equal(ExecutionStatus.Completed, terminal.Status);
@@ -107,7 +124,7 @@ public sealed class ExecutionWatcherTests : IDisposable
         var items = await WatchAsync();
 
         Assert.Equal(2, items.Count);
-        Assert.Equal((1L, 6L), (items[0].MissingFrom!.Value, items[0].MissingTo!.Value));
+        Assert.Equal((1L, 5L), (items[0].MissingFrom!.Value, items[0].MissingTo!.Value));
         Assert.Equal(ExecutionStatus.Failed, items[1].Status);
         Assert.Equal("workflow.failed", items[1].Type);
         Assert.Contains(_notices, n => n.Kind == ExecutionWatchNoticeKind.PollingStarted);

@@ -63,18 +63,23 @@ internal sealed class EventSequencer(string executionId, ExecutionWatcherOptions
     }
 
     /// <summary>
-    /// Ends the watch from a terminal snapshot: a gap for the ids up to the snapshot's last event that were
+    /// Ends the watch from a terminal snapshot: a gap for the ids before the snapshot's last event that were
     /// never yielded (if any), then the terminal event built from the snapshot.
     /// </summary>
+    /// <remarks>
+    /// A terminal snapshot's last event is the log's terminal event (CONTRACT §1–2: exactly one terminal event
+    /// ends every log), and the event built from the snapshot stands for it; so the gap ends one id before.
+    /// </remarks>
     public IEnumerable<ExecutionEvent> FinishFromSnapshot(ExecutionSnapshot snapshot)
     {
         var now = timeProvider.GetUtcNow();
         var last = SnapshotLastSequence(snapshot);
-        if (last > LastSequence)
+        if (last - 1 > LastSequence)
         {
-            yield return ExecutionEvent.Gap(executionId, LastSequence + 1, last, now);
-            LastSequence = last;
+            yield return ExecutionEvent.Gap(executionId, LastSequence + 1, last - 1, now);
         }
+
+        LastSequence = Math.Max(LastSequence, last);
 
         IsComplete = true;
         yield return ExecutionEvent.FromSnapshot(executionId, TerminalTypeOf(snapshot.Status), SnapshotParser.BuildTerminalData(snapshot, now), snapshot.Status, now);

@@ -106,13 +106,16 @@ internal sealed partial class WatchSession
 
     /// <summary>
     /// Ends the watch from a terminal snapshot. Events the snapshot shows but the watcher has not yielded are
-    /// fetched over the stream for at most <see cref="ExecutionWatcherOptions.CatchUpTimeout"/> — the stream's
-    /// own terminal event is preferred — and what is still missing then is reported as a gap.
+    /// fetched over the stream for at most <see cref="ExecutionWatcherOptions.CatchUpTimeout"/>, and what is
+    /// still missing then is reported as a gap. The stream's own terminal event is preferred, but only the
+    /// events before it are worth waiting for: the snapshot stands for the terminal event, so when nothing else
+    /// is missing the stream gets one immediate attempt and no backoff.
     /// </summary>
     private async IAsyncEnumerable<ExecutionEvent> FinishAsync(ExecutionSnapshot snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var target = _sequencer.SnapshotLastSequence(snapshot);
-        if (target > _sequencer.LastSequence)
+        // The snapshot's last event is the terminal one; the catch-up is for the events before it.
+        var target = _sequencer.SnapshotLastSequence(snapshot) - 1;
+        if (target >= _sequencer.LastSequence)
         {
             using var deadline = new CancellationTokenSource(_options.CatchUpTimeout, _time);
             while (!deadline.IsCancellationRequested)
