@@ -84,12 +84,24 @@ internal static class EventStreamEndpoint
             last = stored.Id;
         }
 
+        // A Last-Event-ID beyond the log leaves nothing to write: once the execution has ended, end the response
+        // rather than keep it open with heartbeats for events that will never come.
+        if (store.Get(id) is { IsTerminal: true })
+        {
+            return;
+        }
+
         while (true)
         {
             while (subscriber.Reader.TryRead(out var stored))
             {
                 if (stored.Id <= last)
                 {
+                    if (stored.IsTerminal)
+                    {
+                        return;
+                    }
+
                     continue;
                 }
 

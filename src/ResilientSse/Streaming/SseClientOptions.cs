@@ -49,6 +49,7 @@ public sealed class SseClientOptions
     /// <summary>
     /// Gets or sets the largest event block, in bytes of its lines as received (so also the longest line), that is
     /// accepted. A larger one ends the subscription with <see cref="SseLimitExceededException"/> before it is buffered.
+    /// Comment lines are not kept, so they count only while they are read: any number of them may stand in a block.
     /// </summary>
     /// <value>Default: 1 MiB (1,048,576 bytes). At least 64.</value>
     public int MaxEventSize { get; set; } = Internal.SseClientDefaults.MaxEventSize;

@@ -63,6 +63,29 @@ public class SseClientLimitTests
         Assert.Equal(2, events.Count);
     }
 
+    [Fact]
+    public async Task CommentsWithoutBlankLinesBeyondTheLimit_AreNotKeptAndPass()
+    {
+        // Keep-alive comments with no blank line between them, far more bytes of them than the limit, then an event.
+        var body = string.Concat(Enumerable.Repeat(":" + new string('h', 99) + "\n", 1000)) + "data: x\n\n";
+        using var server = new SseTestServer().ThenStream(body, chunkSize: 1000).ThenNoContent();
+        using var http = new HttpClient(server);
+
+        var events = await SseClients.CollectAsync(new SseClient(http, new SseClientOptions { MaxEventSize = 4096, InitialReconnectDelay = TimeSpan.Zero }).SubscribeAsync(SseClients.Address));
+
+        Assert.Equal(["x"], events.Select(e => e.Data));
+    }
+
+    [Fact]
+    public async Task CommentLineBeyondTheLimit_EndsWithLimitExceeded()
+    {
+        using var server = new SseTestServer().ThenStream(":" + new string('h', 5000) + "\ndata: x\n\n");
+        using var http = new HttpClient(server);
+
+        await Assert.ThrowsAsync<SseLimitExceededException>(() =>
+            SseClients.CollectAsync(new SseClient(http, new SseClientOptions { MaxEventSize = 4096 }).SubscribeAsync(SseClients.Address)));
+    }
+
     /// <summary>A prefix, then one byte forever (up to a safety bound so a failing test cannot eat the machine).</summary>
     private sealed class EndlessStream(byte[] prefix, byte fill, long maxBytes) : ReadOnlyTestStream
     {

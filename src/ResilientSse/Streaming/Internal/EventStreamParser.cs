@@ -205,6 +205,11 @@ internal sealed class EventStreamParser : IDisposable
             // Events completed before an oversized one are dispatched first: the limit fails only the block that passes it.
             _blockBytes = line.IsEmpty ? 0 : _blockBytes + consumed;
             ThrowIfTooLarge(_blockBytes);
+            if (!line.IsEmpty && line[0] == (byte)':')
+            {
+                _blockBytes -= consumed; // a comment is not kept: only its own length is bounded
+            }
+
             var dispatched = ProcessLine(line);
             _start += consumed;
             if (dispatched)
