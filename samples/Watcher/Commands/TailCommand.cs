@@ -1,3 +1,4 @@
+using System.Text;
 using ResilientSse.Streaming;
 using ResilientSse.Watcher.Output;
 
@@ -25,7 +26,12 @@ internal static class TailCommand
             options.OnReconnecting = r => stderr.WriteLine($"tail: reconnecting in {r.Delay.TotalMilliseconds:0} ms (attempt {r.Attempt}){(r.Cause is null ? string.Empty : ": " + r.Cause.Message)}");
         }
 
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        // Event ids may hold any character; WHATWG sends the last one back as UTF-8.
+        using var handler = new SocketsHttpHandler
+        {
+            RequestHeaderEncodingSelector = (name, _) => string.Equals(name, "Last-Event-ID", StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8 : null,
+        };
+        using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         var client = new SseClient(http, options);
         var events = client.SubscribeAsync(_ =>
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ResilientSse.Executions;
+using ResilientSse.Streaming.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -53,6 +54,7 @@ public static class ExecutionWatcherServiceCollectionExtensions
             .AddHttpClient(HttpClientName)
             // Streams live far longer than HttpClient's default 100 s; the idle timeout guards them instead.
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler((handler, _) => LastEventIdEncoding.Configure(handler))
             .AddTypedClient<IExecutionWatcher>((client, provider) => new ExecutionWatcher(
                 client,
                 provider.GetRequiredService<IOptions<ExecutionWatcherOptions>>().Value,

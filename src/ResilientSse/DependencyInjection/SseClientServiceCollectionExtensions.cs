@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ResilientSse.Streaming;
+using ResilientSse.Streaming.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -30,6 +31,7 @@ public static class SseClientServiceCollectionExtensions
         return services
             .AddHttpClient(HttpClientName)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler((handler, _) => LastEventIdEncoding.Configure(handler))
             .AddTypedClient((client, provider) => new SseClient(
                 client,
                 provider.GetRequiredService<IOptions<SseClientOptions>>().Value,

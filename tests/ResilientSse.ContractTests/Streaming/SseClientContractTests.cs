@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using ResilientSse.ContractTests.TestSupport;
 using ResilientSse.Streaming;
 using WireMock.ResponseBuilders;
@@ -125,6 +126,49 @@ public sealed class SseClientContractTests : IDisposable
 
             Assert.Equal(["before", "after"], events.Select(e => e.Data));
             Assert.Equal([1, 1], events.Select(e => e.Connection)); // one connection, not cut by the 300 ms timeout
+        }
+    }
+
+    [Fact]
+    public async Task NonAsciiLastEventId_WithAPlainHttpClient_FailsAtOnceNamingTheHeader()
+    {
+        // .NET's default handlers send ASCII header values only: retrying would fail the same way until the budget ran out.
+        var server = new SlowBodyServer(TimeSpan.Zero);
+        await using (server.ConfigureAwait(false))
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+            var ex = await Assert.ThrowsAsync<ResilientSseException>(async () =>
+            {
+                await foreach (var item in new SseClient(_http, Options()).SubscribeAsync(server.Address, "é€", timeout.Token))
+                {
+                }
+            });
+
+            Assert.Contains("Last-Event-ID", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("RequestHeaderEncodingSelector", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task NonAsciiLastEventId_ThroughAddSseClient_IsSentAsUtf8()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddSseClient(o => o.InitialReconnectDelay = TimeSpan.FromMilliseconds(10));
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<SseClient>();
+        var server = new SlowBodyServer(TimeSpan.Zero);
+        await using (server.ConfigureAwait(false))
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            var events = new List<SseEvent>();
+            await foreach (var item in client.SubscribeAsync(server.Address, "é€", timeout.Token))
+            {
+                events.Add(item);
+            }
+
+            Assert.Equal(["before", "after"], events.Select(e => e.Data));
+            Assert.Contains("\r\nLast-Event-ID: é€\r\n", server.Requests.First(), StringComparison.Ordinal);
         }
     }
 

@@ -26,6 +26,9 @@ internal sealed class SlowBodyServer : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The head of each request received (request line and headers), decoded as UTF-8.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Requests { get; } = new();
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -65,9 +68,10 @@ internal sealed class SlowBodyServer : IAsyncDisposable
                     return;
                 }
 
-                request.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                request.Append(Encoding.UTF8.GetString(buffer, 0, read));
             }
 
+            Requests.Enqueue(request.ToString());
             if (Interlocked.Increment(ref _requests) > 1)
             {
                 await stream.WriteAsync("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), _stop.Token);

@@ -43,6 +43,14 @@ internal sealed class SseConnector
             {
                 response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, idle.Token).ConfigureAwait(false);
             }
+            catch (HttpRequestException ex) when (ex.InnerException is null && LastEventIdEncoding.FirstNonAsciiHeader(request) is { } header)
+            {
+                // Not the network (that failure has a socket or I/O cause): the handler refuses the header, every time.
+                throw new ResilientSseException(
+                    $"The request to {request.RequestUri} could not be sent: its {header} header is not ASCII ({ex.Message}). " +
+                    $"Event ids may hold any character and are sent as UTF-8: give the HttpClient a SocketsHttpHandler whose RequestHeaderEncodingSelector " +
+                    $"returns UTF-8 for {header} (AddSseClient and AddExecutionWatcher do this for their clients).", ex);
+            }
             catch (Exception ex) when (idle.Translate(ex, "waiting for the response headers") is { } translated)
             {
                 throw translated;

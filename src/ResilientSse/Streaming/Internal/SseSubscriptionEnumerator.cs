@@ -18,8 +18,6 @@ namespace ResilientSse.Streaming.Internal;
 /// </remarks>
 internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEvent>
 {
-    private const string LastEventIdHeader = "Last-Event-ID";
-
     private readonly SseConnector _connector;
     private readonly SseClientOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -234,9 +232,9 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
         _attempts++;
         using var request = _requestFactory(new SseRequestContext(_attempts, _lastEventId))
             ?? throw new InvalidOperationException("The request factory returned null; it must return a new HttpRequestMessage for every attempt.");
-        if (_lastEventId.Length != 0 && !request.Headers.Contains(LastEventIdHeader))
+        if (_lastEventId.Length != 0 && !request.Headers.Contains(LastEventIdEncoding.HeaderName))
         {
-            request.Headers.TryAddWithoutValidation(LastEventIdHeader, _lastEventId);
+            request.Headers.TryAddWithoutValidation(LastEventIdEncoding.HeaderName, _lastEventId);
         }
 
         return await _connector.ConnectAsync(request, cancellationToken).ConfigureAwait(false);

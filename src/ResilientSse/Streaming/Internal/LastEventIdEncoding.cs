@@ -1,0 +1,42 @@
+using System.Text;
+
+namespace ResilientSse.Streaming.Internal;
+
+/// <summary>
+/// WHATWG sends the last event ID string as UTF-8, and an <c>id:</c> line may hold any character but NUL; .NET's
+/// handlers send only ASCII header values unless told otherwise.
+/// </summary>
+internal static class LastEventIdEncoding
+{
+    public const string HeaderName = "Last-Event-ID";
+
+    /// <summary>A <see cref="SocketsHttpHandler.RequestHeaderEncodingSelector"/> that sends <c>Last-Event-ID</c> as UTF-8.</summary>
+    public static Encoding? Select(string headerName, HttpRequestMessage request) =>
+        string.Equals(headerName, HeaderName, StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8 : null;
+
+    /// <summary>Lets a <see cref="SocketsHttpHandler"/> that has no header encoding of its own send <c>Last-Event-ID</c> as UTF-8.</summary>
+    public static void Configure(HttpMessageHandler handler)
+    {
+        if (handler is SocketsHttpHandler { RequestHeaderEncodingSelector: null } sockets)
+        {
+            sockets.RequestHeaderEncodingSelector = Select;
+        }
+    }
+
+    /// <summary>The first request header whose value is not ASCII, if any.</summary>
+    public static string? FirstNonAsciiHeader(HttpRequestMessage request)
+    {
+        foreach (var (name, values) in request.Headers.NonValidated)
+        {
+            foreach (var value in values)
+            {
+                if (!Ascii.IsValid(value))
+                {
+                    return name;
+                }
+            }
+        }
+
+        return null;
+    }
+}
