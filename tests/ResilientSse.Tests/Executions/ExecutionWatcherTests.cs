@@ -45,6 +45,20 @@ public sealed class ExecutionWatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task WatchAsync_CatchUpDeliversTheRestThenIsCutBeforeTheTerminal_ResumesAgainForTheStreamsTerminal()
+    {
+        _server.On(StreamPath, Sse(Events(1, 5)), Sse(Events(6, 7)), Sse(Events(8, 8)));
+        _server.On(SnapshotPath, Json(Snapshot("completed", 8)));
+
+        // No clock advance: each resume follows progress, so none may wait.
+        var items = await WatchAsync(drive: false);
+
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items.Select(e => e.Sequence));
+        Assert.Equal(ExecutionEventSource.Stream, items[^1].Source);
+        Assert.Equal([null, "5", "7"], _server.RequestsTo(StreamPath).Select(r => r.LastEventId));
+    }
+
+    [Fact]
     public async Task WatchAsync_DropRightBeforeTerminalThenStreamRefuses_EndsAtOnceWithSnapshotTerminalAndNoGap()
     {
         // The seed's failure with a stream that will not come back: the snapshot stands for the terminal event.

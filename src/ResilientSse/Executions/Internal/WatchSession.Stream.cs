@@ -74,7 +74,7 @@ internal sealed partial class WatchSession
                     {
                         ExecutionMetrics.DuplicatesDropped.Add(1);
                         ExecutionLog.DuplicateDropped(_logger, _executionId, sse.LastEventId);
-                        Notify(ExecutionWatchNoticeKind.DuplicateDropped, $"Dropped event '{sse.LastEventId}': it was yielded already.");
+                        Notify(ExecutionWatchNoticeKind.DuplicateDropped, $"Dropped event '{sse.LastEventId}': it was yielded, or reported missing, already.");
                         continue;
                     }
 

@@ -130,15 +130,21 @@ internal sealed partial class WatchSession
                     yield break;
                 }
 
-                if (_sequencer.LastSequence >= target || _outcome is StreamOutcome.Unusable or StreamOutcome.NoContent or StreamOutcome.DeadlinePassed)
+                if (_outcome is StreamOutcome.Unusable or StreamOutcome.NoContent or StreamOutcome.DeadlinePassed)
                 {
                     break;
                 }
 
                 if (_lastAttemptProgressed)
                 {
-                    // The server has the missing events and the stream is delivering them: resume at once.
+                    // The server has the missing events and the stream is delivering them: resume at once, for the
+                    // stream's own terminal event too (a resume that brings nothing new ends the catch-up).
                     continue;
+                }
+
+                if (_sequencer.LastSequence >= target)
+                {
+                    break;
                 }
 
                 var delay = _backoff.NextDelay(RetryAfterOf(_outcomeError));
