@@ -49,6 +49,16 @@ public sealed class ExecutionWatcherOptions
     /// <value>Default: 5.</value>
     public int MaxStreamFailures { get; set; } = ExecutionWatcherDefaults.MaxStreamFailures;
 
+    /// <summary>
+    /// How long a connected stream may bring no new event (heartbeat comments do not count) before the watcher reads
+    /// the snapshot alongside it. When the snapshot shows the execution ended, the connection is abandoned and the
+    /// watch finishes as after a drop: a server that keeps the connection alive but lost the final events cannot keep
+    /// the watch "running". When the snapshot shows it still running, the check repeats after the same interval.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns the check off.
+    /// </summary>
+    /// <value>Default: 30 seconds.</value>
+    public TimeSpan QuietStreamCheckInterval { get; set; } = ExecutionWatcherDefaults.QuietStreamCheckInterval;
+
     /// <summary>How long one snapshot request may take before it counts as failed.</summary>
     /// <value>Default: 10 seconds.</value>
     public TimeSpan SnapshotTimeout { get; set; } = ExecutionWatcherDefaults.SnapshotTimeout;

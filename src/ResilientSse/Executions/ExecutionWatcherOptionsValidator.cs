@@ -33,6 +33,11 @@ internal sealed class ExecutionWatcherOptionsValidator : IValidateOptions<Execut
         RequirePositive(errors, nameof(options.PollInterval), options.PollInterval);
         RequirePositive(errors, nameof(options.StreamRetryInterval), options.StreamRetryInterval);
         RequirePositive(errors, nameof(options.SnapshotTimeout), options.SnapshotTimeout);
+        if (options.QuietStreamCheckInterval != Timeout.InfiniteTimeSpan)
+        {
+            RequirePositive(errors, nameof(options.QuietStreamCheckInterval), options.QuietStreamCheckInterval);
+        }
+
         if (options.OfflineBudget != Timeout.InfiniteTimeSpan)
         {
             RequirePositive(errors, nameof(options.OfflineBudget), options.OfflineBudget);

@@ -23,6 +23,7 @@ public class ExecutionWatcherOptionsValidatorTests
             PollInterval = TimeSpan.FromSeconds(-1),
             MaxStreamFailures = 0,
             OfflineBudget = TimeSpan.FromSeconds(-5),
+            QuietStreamCheckInterval = TimeSpan.Zero,
         };
         options.TerminalEventTypes["run.paused"] = ExecutionStatus.Running;
 
@@ -36,13 +37,14 @@ public class ExecutionWatcherOptionsValidatorTests
         Assert.Contains("PollInterval (-00:00:01) must be greater than zero.", failures);
         Assert.Contains("MaxStreamFailures (0) must be at least 1.", failures);
         Assert.Contains("OfflineBudget (-00:00:05) must be greater than zero.", failures);
+        Assert.Contains("QuietStreamCheckInterval (00:00:00) must be greater than zero.", failures);
         Assert.Contains("TerminalEventTypes['run.paused'] (Running) must be a terminal status (Completed, Failed or Cancelled).", failures);
     }
 
     [Fact]
-    public void Validate_InfiniteOfflineBudget_IsAllowed()
+    public void Validate_InfiniteOfflineBudgetAndQuietCheck_AreAllowed()
     {
-        var result = new ExecutionWatcherOptionsValidator().Validate(null, new ExecutionWatcherOptions { OfflineBudget = Timeout.InfiniteTimeSpan });
+        var result = new ExecutionWatcherOptionsValidator().Validate(null, new ExecutionWatcherOptions { OfflineBudget = Timeout.InfiniteTimeSpan, QuietStreamCheckInterval = Timeout.InfiniteTimeSpan });
 
         Assert.True(result.Succeeded, result.FailureMessage);
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using ResilientSse.Executions;
 using ResilientSse.Streaming;
 using ResilientSse.Tests.TestSupport;
@@ -42,6 +43,41 @@ public sealed class ExecutionWatcherTests : IDisposable
         Assert.Equal(ExecutionEventSource.Stream, items[^1].Source);
         Assert.Equal("workflow.completed", items[^1].Type);
         Assert.Equal("7", _server.RequestsTo(StreamPath)[1].LastEventId);
+    }
+
+    [Fact]
+    public async Task WatchAsync_StreamSendsOnlyHeartbeatsWhileTheSnapshotShowsTheEnd_AbandonsItAndEndsWithTheSnapshot()
+    {
+        // A server that lost the final events but keeps the connection alive: no stall, so only the snapshot can tell.
+        _server.On(StreamPath, _ => HeartbeatResponse(Events(1, 3)), _ => HeartbeatResponse(string.Empty));
+        _server.On(SnapshotPath, Json(Snapshot("completed", 4)));
+        var options = Options();
+        options.QuietStreamCheckInterval = TimeSpan.FromSeconds(30);
+        var started = _clock.GetTimestamp();
+
+        var items = await WatchAsync(options);
+
+        Assert.Equal([1, 2, 3, null], items.Select(e => e.Sequence));
+        Assert.Equal(ExecutionEventSource.Snapshot, items[^1].Source);
+        Assert.DoesNotContain(items, e => e.Kind == ExecutionEventKind.Gap);
+        // What ended the first connection was the quiet check, not an idle timeout (heartbeats keep it from firing).
+        Assert.Contains(_notices, n => n.Kind == ExecutionWatchNoticeKind.Disconnected && n.Message.Contains("no new event", StringComparison.Ordinal));
+        Assert.True(_clock.GetElapsedTime(started) >= TimeSpan.FromSeconds(30), "abandoned before the stream had been quiet for the interval");
+    }
+
+    [Fact]
+    public async Task WatchAsync_StreamQuietWhileTheSnapshotSaysRunning_KeepsTheConnection()
+    {
+        _server.On(StreamPath, _ => HeartbeatResponse(Events(1, 3), after: Events(4, 8), afterDelay: TimeSpan.FromSeconds(200)));
+        _server.On(SnapshotPath, Json(Snapshot("running", 3)));
+        var options = Options();
+        options.QuietStreamCheckInterval = TimeSpan.FromSeconds(30);
+
+        var items = await WatchAsync(options);
+
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items.Select(e => e.Sequence));
+        Assert.Single(_server.RequestsTo(StreamPath));
+        Assert.NotEmpty(_server.RequestsTo(SnapshotPath)); // the quiet check read it, found the run going, and kept the connection
     }
 
     [Fact]
@@ -306,6 +342,48 @@ public sealed class ExecutionWatcherTests : IDisposable
         }
 
         return items;
+    }
+
+    /// <summary>A stream response: <paramref name="events"/>, then a heartbeat comment every 5 s of the test clock, and
+    /// <paramref name="after"/> once <paramref name="afterDelay"/> has passed (if given), then the end.</summary>
+    private HttpResponseMessage HeartbeatResponse(string events, string? after = null, TimeSpan? afterDelay = null)
+    {
+        var content = new StreamContent(new HeartbeatStream(Encoding.UTF8.GetBytes(events), after is null ? null : Encoding.UTF8.GetBytes(after), afterDelay, _clock));
+        content.Headers.ContentType = new("text/event-stream");
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+    }
+
+    private sealed class HeartbeatStream(byte[] events, byte[]? after, TimeSpan? afterDelay, TimeProvider clock) : ReadOnlyTestStream
+    {
+        private readonly long _opened = clock.GetTimestamp();
+        private byte[] _pending = events;
+        private bool _ended;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            while (_pending.Length == 0)
+            {
+                if (_ended)
+                {
+                    return 0;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(5), clock, cancellationToken);
+                if (after is not null && clock.GetElapsedTime(_opened) >= afterDelay)
+                {
+                    (_pending, _ended) = (after, true);
+                }
+                else
+                {
+                    _pending = ": keep-alive\n\n"u8.ToArray();
+                }
+            }
+
+            var count = Math.Min(buffer.Length, _pending.Length);
+            _pending.AsSpan(0, count).CopyTo(buffer.Span);
+            _pending = _pending[count..];
+            return count;
+        }
     }
 
     public void Dispose()

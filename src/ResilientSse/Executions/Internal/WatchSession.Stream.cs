@@ -25,7 +25,11 @@ internal sealed partial class WatchSession
         using var linked = deadline.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline) : null;
         var token = linked?.Token ?? cancellationToken;
 
-        var connection = await ConnectAsync(deadline, token, cancellationToken).ConfigureAwait(false);
+        // From the request on, a quiet stream (no new event for the interval) has the snapshot read beside it; if that
+        // shows the end, the quiet token abandons the connection, or the wait for it.
+        var quiet = new QuietStreamCheck(_options.QuietStreamCheckInterval, _time, SnapshotShowsTheEndAsync, token);
+        await using var quietDisposal = quiet.ConfigureAwait(false);
+        var connection = await ConnectAsync(deadline, quiet, cancellationToken).ConfigureAwait(false);
         if (connection is null)
         {
             if (_outcome is StreamOutcome.Failed or StreamOutcome.NoContent)
@@ -41,7 +45,7 @@ internal sealed partial class WatchSession
         {
             OnConnected();
             var progressed = false;
-            var events = connection.ReadEventsAsync(_sequencer.LastEventId ?? string.Empty, _connections, token).GetAsyncEnumerator(token);
+            var events = connection.ReadEventsAsync(_sequencer.LastEventId ?? string.Empty, _connections, quiet.Token).GetAsyncEnumerator(quiet.Token);
             try
             {
                 while (true)
@@ -67,6 +71,11 @@ internal sealed partial class WatchSession
                         (_outcome, _outcomeError) = (StreamOutcome.DeadlinePassed, ex);
                         break;
                     }
+                    catch (OperationCanceledException ex) when (quiet.SnapshotShowedTheEnd && !cancellationToken.IsCancellationRequested)
+                    {
+                        (_outcome, _outcomeError) = (StreamOutcome.Dropped, QuietAbandoned(quiet, ex));
+                        break;
+                    }
 
                     _lastContact = _time.GetTimestamp();
                     var item = _sequencer.Accept(sse, out var gap);
@@ -80,6 +89,7 @@ internal sealed partial class WatchSession
 
                     // Progress, not a mere connection, is what makes the stream usable again.
                     (progressed, _failuresInARow) = (true, 0);
+                    quiet.OnEvent();
                     if (gap is not null)
                     {
                         ReportGap(gap);
@@ -127,12 +137,23 @@ internal sealed partial class WatchSession
         ReportStreamEnded();
     }
 
-    private async Task<SseConnection?> ConnectAsync(CancellationToken deadline, CancellationToken token, CancellationToken cancellationToken)
+    /// <summary>The quiet-stream check's question: does the snapshot show the execution ended?</summary>
+    private async Task<bool> SnapshotShowsTheEndAsync(CancellationToken cancellationToken)
+    {
+        ExecutionMetrics.SnapshotReads.Add(1);
+        var result = await _snapshots.ReadAsync(_executionId, _endpoints, cancellationToken).ConfigureAwait(false);
+        return result.Snapshot is { IsTerminal: true };
+    }
+
+    private static TimeoutException QuietAbandoned(QuietStreamCheck quiet, Exception cause) => new(
+        $"The stream brought no new event for {quiet.Interval} while the snapshot shows the execution ended; the connection was abandoned.", cause);
+
+    private async Task<SseConnection?> ConnectAsync(CancellationToken deadline, QuietStreamCheck quiet, CancellationToken cancellationToken)
     {
         using var request = _endpoints.CreateStreamRequest(_sequencer.LastEventId);
         try
         {
-            var connection = await _connector.ConnectAsync(request, token).ConfigureAwait(false);
+            var connection = await _connector.ConnectAsync(request, quiet.Token).ConfigureAwait(false);
             if (connection is null)
             {
                 _outcome = StreamOutcome.NoContent;
@@ -143,6 +164,10 @@ internal sealed partial class WatchSession
         catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             (_outcome, _outcomeError) = (StreamOutcome.DeadlinePassed, ex);
+        }
+        catch (OperationCanceledException ex) when (quiet.SnapshotShowedTheEnd && !cancellationToken.IsCancellationRequested)
+        {
+            (_outcome, _outcomeError) = (StreamOutcome.Failed, QuietAbandoned(quiet, ex));
         }
         catch (SseTransientException ex) when (ex.StatusCode == HttpStatusCode.NotImplemented)
         {
