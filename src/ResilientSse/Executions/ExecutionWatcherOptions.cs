@@ -56,7 +56,7 @@ public sealed class ExecutionWatcherOptions
     /// the watch "running". When the snapshot shows it still running, the check repeats after the same interval.
     /// <see cref="Timeout.InfiniteTimeSpan"/> turns the check off.
     /// </summary>
-    /// <value>Default: 30 seconds.</value>
+    /// <value>Default: 15 seconds.</value>
     public TimeSpan QuietStreamCheckInterval { get; set; } = ExecutionWatcherDefaults.QuietStreamCheckInterval;
 
     /// <summary>How long one snapshot request may take before it counts as failed.</summary>

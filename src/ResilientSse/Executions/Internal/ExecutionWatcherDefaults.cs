@@ -12,7 +12,7 @@ internal static class ExecutionWatcherDefaults
 
     public static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
-    public static readonly TimeSpan QuietStreamCheckInterval = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan QuietStreamCheckInterval = TimeSpan.FromSeconds(15);
     public static readonly TimeSpan StreamRetryInterval = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan SnapshotTimeout = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan OfflineBudget = TimeSpan.FromMinutes(10);
