@@ -27,7 +27,7 @@ public sealed class ExecutionWatcherContractTests : IDisposable
         Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items.Select(e => e.Sequence));
         Assert.Equal(ExecutionEventSource.Stream, items[^1].Source);
         Assert.Equal("7", LastEventIdOf(_server.RequestsTo(StreamPath)[1]));
-        Assert.DoesNotContain(_notices, n => n.Kind == ExecutionWatchNoticeKind.Reconnecting);
+        Assert.DoesNotContain(_notices, n => n.Kind == ExecutionWatchNoticeKind.Reconnecting && n.Delay > TimeSpan.Zero);
     }
 
     [Fact]

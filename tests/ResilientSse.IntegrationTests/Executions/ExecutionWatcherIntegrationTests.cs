@@ -90,7 +90,7 @@ public sealed class ExecutionWatcherIntegrationTests
 
         Assert.Equal(ExpectedTypes(3), items.Select(e => e.Type));
         Assert.Equal(ExecutionEventSource.Stream, items[^1].Source);
-        Assert.DoesNotContain(notices, n => n.Kind == ExecutionWatchNoticeKind.Reconnecting);
+        Assert.DoesNotContain(notices, n => n.Kind == ExecutionWatchNoticeKind.Reconnecting && n.Delay > TimeSpan.Zero);
     }
 
     [Fact]

@@ -10,9 +10,10 @@ namespace ResilientSse.Executions.Internal;
 /// into one ordered sequence ending with the terminal event (CONTRACT §3).
 /// </summary>
 /// <remarks>
-/// The loop, in words: stream; whenever the stream ends, fails or is refused without the terminal event, read
-/// the snapshot at once. A terminal snapshot ends the watch (after a bounded catch-up over the stream for the
-/// events still missing); otherwise wait on the backoff and go round again. A stream that cannot serve the
+/// The loop, in words: stream; when a connection that delivered new events is cut, resume at once; whenever the
+/// stream ends, fails or is refused without bringing anything new, read the snapshot at once. A terminal snapshot
+/// ends the watch (after a bounded catch-up over the stream for the events still missing); otherwise wait on the
+/// backoff and go round again. A stream that cannot serve the
 /// execution at all sends the watch to polling the snapshot, with a return to the stream now and then.
 /// </remarks>
 internal sealed partial class WatchSession
@@ -82,6 +83,14 @@ internal sealed partial class WatchSession
                 {
                     nextStreamAttempt = _time.GetTimestamp() + ToTicks(_options.StreamRetryInterval);
                 }
+                else if (_lastAttemptProgressed)
+                {
+                    // A connection that was delivering was cut (a proxy, a restart): resume at once — if the server
+                    // has the rest, the terminal event comes in one round trip. Only a resume that brings nothing new
+                    // sends the watch to the snapshot and the backoff, so this cannot spin.
+                    NotifyReconnecting(TimeSpan.Zero);
+                    continue;
+                }
             }
 
             // The moment the stream cannot deliver, the snapshot tells whether the execution already ended.
@@ -139,6 +148,7 @@ internal sealed partial class WatchSession
                 {
                     // The server has the missing events and the stream is delivering them: resume at once, for the
                     // stream's own terminal event too (a resume that brings nothing new ends the catch-up).
+                    NotifyReconnecting(TimeSpan.Zero);
                     continue;
                 }
 
