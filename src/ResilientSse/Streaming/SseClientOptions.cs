@@ -21,13 +21,17 @@ public sealed class SseClientOptions
     /// <value>Default: 1 second.</value>
     public TimeSpan InitialReconnectDelay { get; set; } = Internal.SseClientDefaults.InitialReconnectDelay;
 
-    /// <summary>Gets or sets the cap on the backoff between reconnection attempts (a server's <c>Retry-After</c> may ask for longer).</summary>
+    /// <summary>
+    /// Gets or sets the cap on the doubling of the delay between reconnection attempts; the jitter may add up to
+    /// <see cref="JitterRatio"/> on top, and a server's <c>retry:</c> or <c>Retry-After</c> may ask for longer.
+    /// </summary>
     /// <value>Default: 30 seconds.</value>
     public TimeSpan MaxReconnectDelay { get; set; } = Internal.SseClientDefaults.MaxReconnectDelay;
 
     /// <summary>
     /// Gets or sets the share of each delay that is randomised, from 0 (none) to 1: a delay <c>d</c> becomes a
-    /// uniform value in <c>[d × (1 − JitterRatio), d]</c>, so that many clients cut off at once do not return at once.
+    /// uniform value in <c>[d, d × (1 + JitterRatio)]</c>, so that many clients cut off at once do not return at once,
+    /// and none returns sooner than the server's <c>retry:</c> asked.
     /// </summary>
     /// <value>Default: 0.5.</value>
     public double JitterRatio { get; set; } = Internal.SseClientDefaults.JitterRatio;

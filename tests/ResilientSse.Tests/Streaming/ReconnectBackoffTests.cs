@@ -31,9 +31,9 @@ public class ReconnectBackoffTests
 
     [Theory]
     [InlineData(0.0, 4000)]
-    [InlineData(0.999999, 2000)]
-    [InlineData(0.5, 3000)]
-    public void NextDelay_Jitter_StaysWithinDTimesOneMinusRatioAndD(double random, int expectedMs)
+    [InlineData(0.999999, 6000)]
+    [InlineData(0.5, 5000)]
+    public void NextDelay_Jitter_StaysWithinDAndDTimesOnePlusRatio(double random, int expectedMs)
     {
         var backoff = Create(random);
         backoff.NextDelay();

@@ -2,8 +2,8 @@ namespace ResilientSse.Streaming.Internal;
 
 /// <summary>
 /// The delay before each reconnection attempt: the server's <c>retry:</c> value (or the initial delay) doubled for
-/// each consecutive failure, capped, jittered downwards, and never shorter than a <c>Retry-After</c> the server
-/// sent. A connection that stayed up for the healthy threshold resets the doubling.
+/// each consecutive failure, capped, jittered upwards (so never shorter than the server asked), and never shorter
+/// than a <c>Retry-After</c> the server sent. A connection that stayed up for the healthy threshold resets the doubling.
 /// </summary>
 internal sealed class ReconnectBackoff
 {
@@ -55,7 +55,7 @@ internal sealed class ReconnectBackoff
         var delay = TimeSpan.FromTicks((long)Math.Min(baseDelay.Ticks * Math.Pow(2, exponent), cap.Ticks));
         Failures++;
 
-        var jittered = TimeSpan.FromTicks((long)(delay.Ticks * (1 - (_options.JitterRatio * _random()))));
+        var jittered = TimeSpan.FromTicks((long)(delay.Ticks * (1 + (_options.JitterRatio * _random()))));
         return retryAfter is { } asked && asked > jittered ? asked : jittered;
     }
 }
