@@ -29,7 +29,7 @@ internal sealed partial class WatchSession
         // shows the end, the quiet token abandons the connection, or the wait for it.
         var quiet = new QuietStreamCheck(_options.QuietStreamCheckInterval, _time, SnapshotShowsTheEndAsync, token);
         await using var quietDisposal = quiet.ConfigureAwait(false);
-        var connection = await ConnectAsync(deadline, quiet, cancellationToken).ConfigureAwait(false);
+        var connection = await ConnectAsync(quiet, deadline, cancellationToken).ConfigureAwait(false);
         if (connection is null)
         {
             if (_outcome is StreamOutcome.Failed or StreamOutcome.NoContent)
@@ -148,7 +148,7 @@ internal sealed partial class WatchSession
     private static TimeoutException QuietAbandoned(QuietStreamCheck quiet, Exception cause) => new(
         $"The stream brought no new event for {quiet.Interval} while the snapshot shows the execution ended; the connection was abandoned.", cause);
 
-    private async Task<SseConnection?> ConnectAsync(CancellationToken deadline, QuietStreamCheck quiet, CancellationToken cancellationToken)
+    private async Task<SseConnection?> ConnectAsync(QuietStreamCheck quiet, CancellationToken deadline, CancellationToken cancellationToken)
     {
         using var request = _endpoints.CreateStreamRequest(_sequencer.LastEventId);
         try
