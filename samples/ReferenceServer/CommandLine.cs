@@ -8,7 +8,7 @@ internal static class CommandLine
     public const string Usage = """
         Usage: dotnet run --project samples/ReferenceServer -- [switches]
           --urls URL                 listen address (default http://127.0.0.1:5080)
-          --db PATH                  SQLite file (default reference-server.db)
+          --db PATH                  SQLite file (default reference-server.db in the current directory)
           --store sqlite|memory      where executions are kept (default sqlite)
           --heartbeat DURATION       keep-alive comment interval, e.g. 15s (default 15s)
           --retry-ms N               retry: value sent on each stream (default 1000)
