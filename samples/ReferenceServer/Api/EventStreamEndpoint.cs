@@ -84,9 +84,10 @@ internal static class EventStreamEndpoint
             last = stored.Id;
         }
 
-        // A Last-Event-ID beyond the log leaves nothing to write: once the execution has ended, end the response
-        // rather than keep it open with heartbeats for events that will never come.
-        if (store.Get(id) is { IsTerminal: true })
+        // A Last-Event-ID beyond the log of an execution that has ended leaves nothing to write: end the response
+        // rather than keep it open with heartbeats for events that will never come. (If the run ended while the log
+        // was being replayed, the rest is waiting in the subscriber's channel, and the loop below writes it.)
+        if (store.Get(id) is { IsTerminal: true } ended && last >= ended.LastEventId)
         {
             return;
         }

@@ -54,7 +54,7 @@ public static class ExecutionWatcherServiceCollectionExtensions
             .AddHttpClient(HttpClientName)
             // Streams live far longer than HttpClient's default 100 s; the idle timeout guards them instead.
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler((handler, _) => LastEventIdEncoding.Configure(handler))
+            .SendLastEventIdAsUtf8()
             .AddTypedClient<IExecutionWatcher>((client, provider) => new ExecutionWatcher(
                 client,
                 provider.GetRequiredService<IOptions<ExecutionWatcherOptions>>().Value,

@@ -31,7 +31,7 @@ public static class SseClientServiceCollectionExtensions
         return services
             .AddHttpClient(HttpClientName)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler((handler, _) => LastEventIdEncoding.Configure(handler))
+            .SendLastEventIdAsUtf8()
             .AddTypedClient((client, provider) => new SseClient(
                 client,
                 provider.GetRequiredService<IOptions<SseClientOptions>>().Value,

@@ -150,11 +150,19 @@ public sealed class SseClientContractTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task NonAsciiLastEventId_ThroughAddSseClient_IsSentAsUtf8()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task NonAsciiLastEventId_ThroughAddSseClient_IsSentAsUtf8(bool ownPrimaryHandler)
     {
         var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
-        services.AddSseClient(o => o.InitialReconnectDelay = TimeSpan.FromMilliseconds(10));
+        var builder = services.AddSseClient(o => o.InitialReconnectDelay = TimeSpan.FromMilliseconds(10));
+        if (ownPrimaryHandler)
+        {
+            // A primary handler set on the returned builder, after AddSseClient, is the one configured.
+            builder.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
+        }
+
         await using var provider = services.BuildServiceProvider();
         var client = provider.GetRequiredService<SseClient>();
         var server = new SlowBodyServer(TimeSpan.Zero);

@@ -103,6 +103,36 @@ public sealed class ReferenceServerStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stream_JoinedWhileTheRunEnds_NeverEndsCleanlyWithoutTheTerminalEvent()
+    {
+        // Replays that are still being written when the run ends: the rest waits in the subscriber's channel.
+        await using var server = await ReferenceServers.StartAsync(o => { o.SubscriberBufferSize = 100_000; o.HeartbeatInterval = TimeSpan.FromSeconds(30); });
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var bad = new List<string>();
+        for (var round = 0; round < 30 && bad.Count == 0; round++)
+        {
+            var id = await server.StartExecutionAsync("very-long", new { stages = 400, delayMs = 0 });
+            var readers = new List<Task<RawStream.Result>>();
+            for (var i = 0; i < 40; i++)
+            {
+                readers.Add(RawStream.ReadAsync(http, $"workflow/executions/{id}/stream", "0", timeout.Token));
+                await Task.Delay(1, timeout.Token);
+            }
+
+            foreach (var stream in await Task.WhenAll(readers))
+            {
+                if (stream.Status == HttpStatusCode.OK && stream.EndedCleanly && (stream.Items.Count == 0 || stream.Items[^1].Type != "workflow.completed"))
+                {
+                    bad.Add($"{id}: {stream.Items.Count} events, the last {(stream.Items.Count == 0 ? "none" : stream.Items[^1].Id + " " + stream.Items[^1].Type)}");
+                }
+            }
+        }
+
+        Assert.True(bad.Count == 0, $"{bad.Count} responses ended cleanly without the terminal event:\n" + string.Join("\n", bad.Take(10)));
+    }
+
+    [Fact]
     public async Task Stream_Unknown_Answers404_AndBadLastEventId_Answers400()
     {
         var id = await FinishedAsync("quick");

@@ -64,6 +64,16 @@ public class ReconnectBackoffTests
     }
 
     [Fact]
+    public void NextDelay_HugeRetryOrRetryAfter_IsClampedToWhatATimerTakes()
+    {
+        var backoff = Create(random: 0.999999);
+        backoff.SetServerRetry(TimeSpan.FromDays(100));
+
+        Assert.Equal(ReconnectBackoff.LongestDelay, backoff.NextDelay());
+        Assert.Equal(ReconnectBackoff.LongestDelay, backoff.NextDelay(TimeSpan.FromDays(365)));
+    }
+
+    [Fact]
     public void NextDelay_RetryAfterLongerThanTheBackoff_Wins()
     {
         var backoff = Create(random: 0);

@@ -126,7 +126,8 @@ internal sealed partial class WatchSession
                 }
             }
 
-            _lastAttemptProgressed = progressed;
+            // A connection the quiet check abandoned is no cut to resume at once: the snapshot has shown the end.
+            _lastAttemptProgressed = progressed && !quiet.SnapshotShowedTheEnd;
             if (!progressed)
             {
                 // Connected, but nothing new arrived: a stream cut at once counts as a failed attempt.

@@ -1,4 +1,6 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
 
 namespace ResilientSse.Streaming.Internal;
 
@@ -21,6 +23,17 @@ internal static class LastEventIdEncoding
         {
             sockets.RequestHeaderEncodingSelector = Select;
         }
+    }
+
+    /// <summary>
+    /// Configures the named client's primary handler with <see cref="Configure"/> after every other configuration, so
+    /// that a primary handler the user sets on the returned builder is the one configured.
+    /// </summary>
+    public static IHttpClientBuilder SendLastEventIdAsUtf8(this IHttpClientBuilder builder)
+    {
+        builder.Services.PostConfigure<HttpClientFactoryOptions>(builder.Name,
+            options => options.HttpMessageHandlerBuilderActions.Add(handlers => Configure(handlers.PrimaryHandler)));
+        return builder;
     }
 
     /// <summary>The first request header whose value is not ASCII, if any.</summary>

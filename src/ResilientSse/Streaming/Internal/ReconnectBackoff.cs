@@ -7,6 +7,9 @@ namespace ResilientSse.Streaming.Internal;
 /// </summary>
 internal sealed class ReconnectBackoff
 {
+    /// <summary>The longest delay handed out: timers take at most about 49 days, and a server asking for longer means "much later".</summary>
+    public static readonly TimeSpan LongestDelay = TimeSpan.FromDays(24);
+
     private readonly SseClientOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly Func<double> _random;
@@ -55,7 +58,8 @@ internal sealed class ReconnectBackoff
         var delay = TimeSpan.FromTicks((long)Math.Min(baseDelay.Ticks * Math.Pow(2, exponent), cap.Ticks));
         Failures++;
 
-        var jittered = TimeSpan.FromTicks((long)(delay.Ticks * (1 + (_options.JitterRatio * _random()))));
-        return retryAfter is { } asked && asked > jittered ? asked : jittered;
+        var jittered = TimeSpan.FromTicks((long)Math.Min(delay.Ticks * (1 + (_options.JitterRatio * _random())), LongestDelay.Ticks));
+        var chosen = retryAfter is { } asked && asked > jittered ? asked : jittered;
+        return chosen > LongestDelay ? LongestDelay : chosen;
     }
 }

@@ -43,9 +43,11 @@ internal sealed class SseConnector
             {
                 response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, idle.Token).ConfigureAwait(false);
             }
-            catch (HttpRequestException ex) when (ex.InnerException is null && LastEventIdEncoding.FirstNonAsciiHeader(request) is { } header)
+            catch (HttpRequestException ex) when (ex is { InnerException: null, StatusCode: null, HttpRequestError: HttpRequestError.Unknown }
+                && LastEventIdEncoding.FirstNonAsciiHeader(request) is { } header)
             {
-                // Not the network (that failure has a socket or I/O cause): the handler refuses the header, every time.
+                // How .NET's handlers refuse a non-ASCII header value: no status, no socket or I/O cause. Every retry
+                // would fail the same way, so this ends the subscription instead of spending the offline budget.
                 throw new ResilientSseException(
                     $"The request to {request.RequestUri} could not be sent: its {header} header is not ASCII ({ex.Message}). " +
                     $"Event ids may hold any character and are sent as UTF-8: give the HttpClient a SocketsHttpHandler whose RequestHeaderEncodingSelector " +
