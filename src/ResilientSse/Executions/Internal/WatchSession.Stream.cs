@@ -11,6 +11,7 @@ internal sealed partial class WatchSession
     private StreamOutcome _outcome;
     private Exception? _outcomeError;
     private bool _lastAttemptProgressed;
+    private bool _lastAttemptQuietAtTheEnd;
 
     /// <summary>
     /// One stream attempt: connect (resuming after the last yielded id), yield events until the terminal event
@@ -22,6 +23,7 @@ internal sealed partial class WatchSession
         _outcome = StreamOutcome.Failed;
         _outcomeError = null;
         _lastAttemptProgressed = false;
+        _lastAttemptQuietAtTheEnd = false;
         using var linked = deadline.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline) : null;
         var token = linked?.Token ?? cancellationToken;
 
@@ -128,6 +130,7 @@ internal sealed partial class WatchSession
 
             // A connection the quiet check abandoned is no cut to resume at once: the snapshot has shown the end.
             _lastAttemptProgressed = progressed && !quiet.SnapshotShowedTheEnd;
+            _lastAttemptQuietAtTheEnd = quiet.SnapshotShowedTheEnd;
             if (!progressed)
             {
                 // Connected, but nothing new arrived: a stream cut at once counts as a failed attempt.

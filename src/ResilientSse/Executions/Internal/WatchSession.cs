@@ -122,9 +122,12 @@ internal sealed partial class WatchSession
     /// </summary>
     private async IAsyncEnumerable<ExecutionEvent> FinishAsync(ExecutionSnapshot snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // The snapshot's last event is the terminal one; the catch-up is for the events before it.
+        // The snapshot's last event is the terminal one; the catch-up is for the events before it. When only the
+        // terminal event is missing and the stream just sat quiet while the snapshot showed the end, that stream has
+        // shown it will not deliver it: end from the snapshot now.
         var target = _sequencer.SnapshotLastSequence(snapshot) - 1;
-        if (target >= _sequencer.LastSequence)
+        var onlyTheTerminalMissing = _sequencer.LastSequence >= target;
+        if (target >= _sequencer.LastSequence && !(onlyTheTerminalMissing && _lastAttemptQuietAtTheEnd))
         {
             using var deadline = new CancellationTokenSource(_options.CatchUpTimeout, _time);
             while (!deadline.IsCancellationRequested)
