@@ -7,7 +7,6 @@ namespace ResilientSse.Tests.Executions;
 public sealed class QuietStreamCheckTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private readonly FakeTimeProvider _clock = new();
     private int _reads;
 
@@ -16,12 +15,13 @@ public sealed class QuietStreamCheckTests
     {
         await using var check = new QuietStreamCheck(Interval, _clock, _ => Answer(false), CancellationToken.None);
 
+        // The check runs on the timer's callback up to its first await; the answers here are synchronous.
         _clock.Advance(Interval - TimeSpan.FromSeconds(1));
         Assert.Equal(0, Volatile.Read(ref _reads));
         _clock.Advance(TimeSpan.FromSeconds(1));
-        await ReadsReachAsync(1);
+        Assert.Equal(1, Volatile.Read(ref _reads));
         _clock.Advance(Interval);
-        await ReadsReachAsync(2);
+        Assert.Equal(2, Volatile.Read(ref _reads));
 
         Assert.False(check.Token.IsCancellationRequested);
         Assert.False(check.SnapshotShowedTheEnd);
@@ -39,6 +39,8 @@ public sealed class QuietStreamCheckTests
         }
 
         Assert.Equal(0, Volatile.Read(ref _reads));
+        _clock.Advance(Interval);
+        Assert.Equal(1, Volatile.Read(ref _reads)); // a whole interval after the last event
     }
 
     [Fact]
@@ -47,19 +49,24 @@ public sealed class QuietStreamCheckTests
         await using var check = new QuietStreamCheck(Interval, _clock, _ => Answer(true), CancellationToken.None);
 
         _clock.Advance(Interval);
-        await Task.Delay(Timeout.InfiniteTimeSpan, check.Token).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(Bound);
 
+        Assert.True(check.Token.IsCancellationRequested);
         Assert.True(check.SnapshotShowedTheEnd);
     }
 
     [Fact]
     public async Task SnapshotFails_CountsAsRunning()
     {
-        await using var check = new QuietStreamCheck(Interval, _clock, _ => throw new HttpRequestException("refused"), CancellationToken.None);
+        await using var check = new QuietStreamCheck(Interval, _clock, _ =>
+        {
+            Interlocked.Increment(ref _reads);
+            throw new HttpRequestException("refused");
+        }, CancellationToken.None);
 
         _clock.Advance(Interval);
         _clock.Advance(Interval);
 
+        Assert.Equal(2, Volatile.Read(ref _reads)); // it asked again after the failure
         Assert.False(check.Token.IsCancellationRequested);
         Assert.False(check.SnapshotShowedTheEnd);
     }
@@ -79,15 +86,5 @@ public sealed class QuietStreamCheckTests
     {
         Interlocked.Increment(ref _reads);
         return Task.FromResult(ended);
-    }
-
-    private async Task ReadsReachAsync(int count)
-    {
-        // The check runs off the timer's thread: wait (bounded) for it to have read.
-        using var timeout = new CancellationTokenSource(Bound);
-        while (Volatile.Read(ref _reads) < count)
-        {
-            await Task.Delay(5, timeout.Token);
-        }
     }
 }

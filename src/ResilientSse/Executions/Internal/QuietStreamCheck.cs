@@ -9,6 +9,7 @@ namespace ResilientSse.Executions.Internal;
 internal sealed class QuietStreamCheck : IAsyncDisposable
 {
     private readonly TimeSpan _interval;
+    private readonly TimeProvider _timeProvider;
     private readonly Func<CancellationToken, Task<bool>> _snapshotShowsTheEnd;
     private readonly CancellationTokenSource _abandon;
     private readonly CancellationTokenSource _stop = new();
@@ -16,6 +17,7 @@ internal sealed class QuietStreamCheck : IAsyncDisposable
     private readonly Lock _gate = new();
     private Task _check = Task.CompletedTask;
     private bool _disposed;
+    private long _lastEvent;
 
     /// <param name="interval">How long without a new event before the snapshot is read; infinite turns the check off.</param>
     /// <param name="timeProvider">The clock.</param>
@@ -24,11 +26,13 @@ internal sealed class QuietStreamCheck : IAsyncDisposable
     public QuietStreamCheck(TimeSpan interval, TimeProvider timeProvider, Func<CancellationToken, Task<bool>> snapshotShowsTheEnd, CancellationToken connectionToken)
     {
         _interval = interval;
+        _timeProvider = timeProvider;
+        _lastEvent = timeProvider.GetTimestamp();
         _snapshotShowsTheEnd = snapshotShowsTheEnd;
         _abandon = CancellationTokenSource.CreateLinkedTokenSource(connectionToken);
         if (interval != Timeout.InfiniteTimeSpan)
         {
-            _timer = timeProvider.CreateTimer(static state => ((QuietStreamCheck)state!).StartCheck(), this, interval, Timeout.InfiniteTimeSpan);
+            _timer = timeProvider.CreateTimer(static state => ((QuietStreamCheck)state!).OnTimer(), this, interval, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -41,8 +45,11 @@ internal sealed class QuietStreamCheck : IAsyncDisposable
     /// <summary>Gets the interval of quiet that triggers the check.</summary>
     public TimeSpan Interval => _interval;
 
-    /// <summary>A new event arrived: the quiet starts again.</summary>
-    public void OnEvent() => Rearm();
+    /// <summary>
+    /// A new event arrived: the quiet starts again. Called for every event, so it only notes the time (as
+    /// <c>IdleTimer</c> does): the timer, when it fires, re-arms itself for the rest of the interval.
+    /// </summary>
+    public void OnEvent() => Volatile.Write(ref _lastEvent, _timeProvider.GetTimestamp());
 
     public async ValueTask DisposeAsync()
     {
@@ -60,8 +67,15 @@ internal sealed class QuietStreamCheck : IAsyncDisposable
         _abandon.Dispose();
     }
 
-    private void StartCheck()
+    private void OnTimer()
     {
+        var quiet = _timeProvider.GetElapsedTime(Volatile.Read(ref _lastEvent));
+        if (quiet < _interval)
+        {
+            Rearm(_interval - quiet);
+            return;
+        }
+
         lock (_gate)
         {
             // One check at a time: a check in flight re-arms the timer itself when it finds the execution running.
@@ -98,16 +112,16 @@ internal sealed class QuietStreamCheck : IAsyncDisposable
             return;
         }
 
-        Rearm();
+        Rearm(_interval);
     }
 
-    private void Rearm()
+    private void Rearm(TimeSpan dueTime)
     {
         lock (_gate)
         {
             if (!_disposed)
             {
-                _timer?.Change(_interval, Timeout.InfiniteTimeSpan);
+                _timer?.Change(dueTime, Timeout.InfiniteTimeSpan);
             }
         }
     }
