@@ -34,6 +34,7 @@ internal sealed partial class WatchSession
         var connection = await ConnectAsync(quiet, deadline, cancellationToken).ConfigureAwait(false);
         if (connection is null)
         {
+            _lastAttemptQuietAtTheEnd = quiet.SnapshotShowedTheEnd;
             if (_outcome is StreamOutcome.Failed or StreamOutcome.NoContent)
             {
                 _failuresInARow++;

@@ -13,8 +13,8 @@ namespace ResilientSse.Executions.Internal;
 /// The loop, in words: stream; when a connection that delivered new events is cut, resume at once; whenever the
 /// stream ends, fails or is refused without bringing anything new, read the snapshot at once. A terminal snapshot
 /// ends the watch (after a bounded catch-up over the stream for the events still missing); otherwise wait on the
-/// backoff and go round again. A stream that cannot serve the
-/// execution at all sends the watch to polling the snapshot, with a return to the stream now and then.
+/// backoff and go round again. A stream that cannot serve the execution at all sends the watch to polling the
+/// snapshot, with a return to the stream now and then.
 /// </remarks>
 internal sealed partial class WatchSession
 {
@@ -126,8 +126,9 @@ internal sealed partial class WatchSession
         // terminal event is missing and the stream just sat quiet while the snapshot showed the end, that stream has
         // shown it will not deliver it: end from the snapshot now.
         var target = _sequencer.SnapshotLastSequence(snapshot) - 1;
-        var onlyTheTerminalMissing = _sequencer.LastSequence >= target;
-        if (target >= _sequencer.LastSequence && !(onlyTheTerminalMissing && _lastAttemptQuietAtTheEnd))
+        var eventsMissing = target > _sequencer.LastSequence;
+        var onlyTheTerminalMissing = target == _sequencer.LastSequence;
+        if (eventsMissing || (onlyTheTerminalMissing && !_lastAttemptQuietAtTheEnd))
         {
             using var deadline = new CancellationTokenSource(_options.CatchUpTimeout, _time);
             while (!deadline.IsCancellationRequested)
