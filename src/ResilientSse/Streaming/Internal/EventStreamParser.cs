@@ -30,7 +30,7 @@ internal sealed class EventStreamParser : IDisposable
     private readonly Stream _stream;
     private readonly int _maxEventSize;
     private readonly CancellationToken _cancellationToken;
-    private readonly string?[] _typeCache = new string?[4];
+    private readonly EventTypeCache _eventTypes = new();
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
     private byte[] _data = ArrayPool<byte>.Shared.Rent(256);
     private int _start;
@@ -42,7 +42,6 @@ internal sealed class EventStreamParser : IDisposable
     private bool _endOfStream;
     private string? _eventType;
     private string _lastEventIdBuffer;
-    private int _typeCacheNext;
     private long _blockBytes;
 
     /// <summary>Creates a parser that reads <paramref name="stream"/>, with <paramref name="lastEventId"/> in effect at the start.</summary>
@@ -255,7 +254,7 @@ internal sealed class EventStreamParser : IDisposable
         }
         else if (field.SequenceEqual("event"u8))
         {
-            _eventType = TypeString(value);
+            _eventType = _eventTypes.Get(value);
         }
         else if (field.SequenceEqual("id"u8))
         {
@@ -307,22 +306,5 @@ internal sealed class EventStreamParser : IDisposable
         _dataLength += value.Length;
         _data[_dataLength++] = LF;
         _hasData = true;
-    }
-
-    /// <summary>The event type as a string, reusing one of the last few types seen: streams repeat a handful of them.</summary>
-    private string TypeString(ReadOnlySpan<byte> value)
-    {
-        foreach (var cached in _typeCache)
-        {
-            if (cached is not null && cached.Length == value.Length && Ascii.Equals(value, cached))
-            {
-                return cached;
-            }
-        }
-
-        var type = Encoding.UTF8.GetString(value);
-        _typeCache[_typeCacheNext] = type;
-        _typeCacheNext = (_typeCacheNext + 1) % _typeCache.Length;
-        return type;
     }
 }
