@@ -7,11 +7,9 @@ internal static class ExecutionActivity
 {
     public const string SourceName = "ResilientSse";
 
-    private static readonly ActivitySource Source = new(SourceName);
-
     public static Activity? StartWatch(string executionId, Uri streamUri)
     {
-        var activity = Source.StartActivity("ResilientSse.Watch", ActivityKind.Client);
+        var activity = LibraryActivity.Start("ResilientSse.Watch");
         activity?.SetTag("resilientsse.execution.id", executionId);
         activity?.SetTag("url.full", streamUri.AbsoluteUri);
         return activity;

@@ -12,7 +12,7 @@ internal static partial class ExecutionLog
     public static partial void Connected(ILogger logger, string executionId, int connection, string? lastEventId);
 
     [LoggerMessage(2002, LogLevel.Warning, "Stream of {ExecutionId} ended before the terminal event ({Outcome}).")]
-    public static partial void StreamEnded(ILogger logger, string executionId, ResilientSse.Executions.Internal.StreamOutcome outcome, Exception? exception);
+    public static partial void StreamEnded(ILogger logger, string executionId, ResilientSse.Executions.Internal.WatchSignal outcome, Exception? exception);
 
     [LoggerMessage(2003, LogLevel.Information, "Waiting {Delay} before stream attempt {Attempt} of {ExecutionId}.")]
     public static partial void Reconnecting(ILogger logger, string executionId, TimeSpan delay, int attempt);
@@ -34,4 +34,8 @@ internal static partial class ExecutionLog
 
     [LoggerMessage(2009, LogLevel.Information, "Watch of {ExecutionId} ended: {Status} (from the {Source}).")]
     public static partial void Finished(ILogger logger, string executionId, string status, string source);
+
+    [LoggerMessage(2010, LogLevel.Debug, "Watch of {ExecutionId}: {Signal} in {From} → {To}, {Action}.")]
+    public static partial void Decided(ILogger logger, string executionId, ResilientSse.Executions.Internal.WatchSignal signal,
+        ResilientSse.Executions.Internal.WatchPhase from, ResilientSse.Executions.Internal.WatchPhase to, ResilientSse.Executions.Internal.WatchAction action);
 }

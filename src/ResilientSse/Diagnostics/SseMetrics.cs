@@ -1,14 +1,11 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace ResilientSse.Diagnostics;
 
-/// <summary>The SSE layer's instruments, on the <c>ResilientSse</c> meter, and its <see cref="ActivitySource"/>.</summary>
+/// <summary>The SSE layer's instruments, on the <c>ResilientSse</c> meter.</summary>
 internal static class SseMetrics
 {
     private static readonly Meter Meter = new(ExecutionMetrics.MeterName);
-
-    public static readonly ActivitySource ActivitySource = new(ExecutionActivity.SourceName);
 
     public static readonly Counter<long> Connections = Meter.CreateCounter<long>(
         "resilientsse.sse.connections", "{connection}", "Connections established (200, text/event-stream).");

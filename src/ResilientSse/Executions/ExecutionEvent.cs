@@ -49,10 +49,10 @@ public sealed class ExecutionEvent
     /// <summary>The event type as the server named it (for example <c>node.completed</c>), or <see cref="GapType"/>.</summary>
     public string Type { get; }
 
-    /// <summary>The event id exactly as the server sent it; <see langword="null"/> for gaps and snapshot-built events.</summary>
+    /// <summary>The event id exactly as the server sent it; <see langword="null"/> for gaps, snapshot-built events and events the server sent without an id.</summary>
     public string? Id { get; }
 
-    /// <summary>The event id as a sequence number; <see langword="null"/> for gaps and snapshot-built events.</summary>
+    /// <summary>The event id as a sequence number; <see langword="null"/> for gaps, snapshot-built events and events the server sent without an id.</summary>
     public long? Sequence { get; }
 
     /// <summary>
@@ -83,7 +83,7 @@ public sealed class ExecutionEvent
         : $"{Type} #{Id ?? "-"} of {ExecutionId} ({Source}{(IsTerminal ? ", terminal" : string.Empty)})";
 
     internal static ExecutionEvent FromStream(
-        string executionId, string id, long sequence, string type, JsonElement data, ExecutionStatus? terminalStatus, DateTimeOffset receivedAt) =>
+        string executionId, string? id, long? sequence, string type, JsonElement data, ExecutionStatus? terminalStatus, DateTimeOffset receivedAt) =>
         new(executionId, ExecutionEventKind.Event, ExecutionEventSource.Stream, type, id, sequence, data, terminalStatus, null, null, receivedAt);
 
     internal static ExecutionEvent FromSnapshot(string executionId, string type, JsonElement data, ExecutionStatus status, DateTimeOffset receivedAt) =>

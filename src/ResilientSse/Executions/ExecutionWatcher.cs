@@ -58,8 +58,7 @@ public sealed class ExecutionWatcher : IExecutionWatcher
     public IAsyncEnumerable<ExecutionEvent> WatchAsync(string executionId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(executionId);
-        var session = new WatchSession(executionId, _options, Endpoints(executionId), _connector, _snapshots, _timeProvider, _logger);
-        return session.RunAsync(cancellationToken);
+        return new Watch(this, executionId, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -78,4 +77,16 @@ public sealed class ExecutionWatcher : IExecutionWatcher
     }
 
     private ExecutionEndpoints Endpoints(string executionId) => new(_baseAddress, _options, executionId);
+
+    /// <summary>What <see cref="WatchAsync"/> returns: each enumeration is a new, independent watch.</summary>
+    private sealed class Watch(ExecutionWatcher watcher, string executionId, CancellationToken watchToken) : IAsyncEnumerable<ExecutionEvent>
+    {
+        public IAsyncEnumerator<ExecutionEvent> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+        {
+            var session = new WatchSession(executionId, watcher._options, watcher.Endpoints(executionId), watcher._connector, watcher._snapshots, watcher._timeProvider, watcher._logger);
+
+            // The compiler links the token given to WatchAsync with the one given to WithCancellation.
+            return session.RunAsync(watchToken).GetAsyncEnumerator(cancellationToken);
+        }
+    }
 }

@@ -28,15 +28,6 @@ public sealed class ExecutionWatcherOptions
     /// <value>Default: a new <see cref="SseClientOptions"/> with its own defaults.</value>
     public SseClientOptions Stream { get; set; } = new();
 
-    /// <summary>
-    /// How long the watcher keeps trying to fetch missing events over the stream once the snapshot shows the
-    /// execution ended; what is still missing then is reported as a gap. The terminal event itself is not waited
-    /// for: the event built from the snapshot stands for it, so when only the terminal event is missing the
-    /// stream gets one immediate attempt and the watch ends without a gap.
-    /// </summary>
-    /// <value>Default: 5 seconds.</value>
-    public TimeSpan CatchUpTimeout { get; set; } = ExecutionWatcherDefaults.CatchUpTimeout;
-
     /// <summary>How often the snapshot is read while the stream is unusable (polling mode).</summary>
     /// <value>Default: 2 seconds.</value>
     public TimeSpan PollInterval { get; set; } = ExecutionWatcherDefaults.PollInterval;
@@ -45,7 +36,12 @@ public sealed class ExecutionWatcherOptions
     /// <value>Default: 30 seconds.</value>
     public TimeSpan StreamRetryInterval { get; set; } = ExecutionWatcherDefaults.StreamRetryInterval;
 
-    /// <summary>How many stream attempts in a row may fail before the watcher switches to polling the snapshot.</summary>
+    /// <summary>
+    /// How many stream attempts in a row may be refused (408, 429, 5xx, a network error) or bring nothing new before
+    /// the watcher switches to polling the snapshot — or, once the snapshot shows the execution ended, reports the
+    /// events still missing as a gap. Connections cut in the middle of an event are progress and do not count, and
+    /// every attempt waits what the server asked for (<c>Retry-After</c>, <c>retry:</c>) first.
+    /// </summary>
     /// <value>Default: 5.</value>
     public int MaxStreamFailures { get; set; } = ExecutionWatcherDefaults.MaxStreamFailures;
 
@@ -65,7 +61,9 @@ public sealed class ExecutionWatcherOptions
 
     /// <summary>
     /// How long the watcher may go without any successful contact with the server (a stream connected or a
-    /// snapshot answered) before it gives up with <see cref="OfflineBudgetExceededException"/>.
+    /// snapshot answered) before it gives up with <see cref="OfflineBudgetExceededException"/>. Once the snapshot
+    /// shows the execution ended, the budget counts from the last new event instead, and when it runs out the events
+    /// still missing are reported as a gap and the watch ends from the snapshot.
     /// <see cref="Timeout.InfiniteTimeSpan"/> never gives up.
     /// </summary>
     /// <value>Default: 10 minutes.</value>

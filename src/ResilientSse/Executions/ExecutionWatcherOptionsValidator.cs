@@ -29,7 +29,6 @@ internal sealed class ExecutionWatcherOptionsValidator : IValidateOptions<Execut
 
         RequirePath(errors, nameof(options.StreamPath), options.StreamPath);
         RequirePath(errors, nameof(options.SnapshotPath), options.SnapshotPath);
-        RequirePositive(errors, nameof(options.CatchUpTimeout), options.CatchUpTimeout);
         RequirePositive(errors, nameof(options.PollInterval), options.PollInterval);
         RequirePositive(errors, nameof(options.StreamRetryInterval), options.StreamRetryInterval);
         RequirePositive(errors, nameof(options.SnapshotTimeout), options.SnapshotTimeout);

@@ -78,6 +78,6 @@ public sealed class SseClient
     public IAsyncEnumerable<SseEvent> SubscribeAsync(Func<SseRequestContext, HttpRequestMessage> requestFactory, string? lastEventId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requestFactory);
-        return new SseSubscription(_connector, _options, _timeProvider, _logger, requestFactory, lastEventId ?? string.Empty, cancellationToken);
+        return new SseSubscription(_connector, _options, _timeProvider, _logger, _httpClient.BaseAddress, requestFactory, lastEventId ?? string.Empty, cancellationToken);
     }
 }

@@ -17,4 +17,7 @@ public readonly struct SseEvent
 
     /// <summary>Gets the number of the connection, within the subscription, that delivered the event (from 1).</summary>
     public int Connection { get; init; }
+
+    /// <summary>Gets whether the event's own block had an <c>id</c> field; without one, <see cref="LastEventId"/> is an earlier event's.</summary>
+    internal bool HasIdField { get; init; }
 }

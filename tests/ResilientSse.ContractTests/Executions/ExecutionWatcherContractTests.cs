@@ -37,7 +37,6 @@ public sealed class ExecutionWatcherContractTests : IDisposable
         _server.On(SnapshotPath, Json(Snapshot("completed", 8)));
         var options = Options();
         options.Stream.MaxReconnectDelay = options.Stream.InitialReconnectDelay = TimeSpan.FromMinutes(5); // any wait would time the test out
-        options.CatchUpTimeout = TimeSpan.FromMinutes(5);
 
         var items = await WatchAsync(options);
 
@@ -152,7 +151,6 @@ public sealed class ExecutionWatcherContractTests : IDisposable
     private ExecutionWatcherOptions Options() => new()
     {
         BaseAddress = _server.BaseAddress,
-        CatchUpTimeout = TimeSpan.FromMilliseconds(300),
         PollInterval = TimeSpan.FromMilliseconds(20),
         OnNotice = n => { lock (_notices) { _notices.Add(n); } },
         Stream = new SseClientOptions { InitialReconnectDelay = TimeSpan.FromMilliseconds(10), MaxReconnectDelay = TimeSpan.FromMilliseconds(40) },

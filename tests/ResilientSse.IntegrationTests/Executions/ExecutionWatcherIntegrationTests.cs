@@ -27,10 +27,6 @@ public sealed class ExecutionWatcherIntegrationTests
         var notices = new ConcurrentQueue<ExecutionWatchNotice>();
         var fast = FastOptions(server.BaseAddress);
         fast.OnNotice = notices.Enqueue;
-
-        // Catching up may meet several injected 503s in a row, each with Retry-After: 1; give it room, so that
-        // only a real loss — not a catch-up cut short by the dice — can fail the test.
-        fast.CatchUpTimeout = TimeSpan.FromSeconds(30);
         var watcher = new ExecutionWatcher(http, fast);
         using var timeout = new CancellationTokenSource(Bound);
 
@@ -148,7 +144,6 @@ public sealed class ExecutionWatcherIntegrationTests
     private static ExecutionWatcherOptions FastOptions(Uri baseAddress) => new()
     {
         BaseAddress = baseAddress,
-        CatchUpTimeout = TimeSpan.FromSeconds(5),
         PollInterval = TimeSpan.FromMilliseconds(50),
         OfflineBudget = TimeSpan.FromSeconds(30),
         Stream = new SseClientOptions

@@ -27,7 +27,7 @@ public class ExecutionWatcherServiceCollectionExtensionsTests
         {
             ["BaseAddress"] = "http://127.0.0.1:6000/api/",
             ["StreamPath"] = "runs/{id}/events",
-            ["CatchUpTimeout"] = "00:00:03",
+            ["PollInterval"] = "00:00:03",
             ["MaxStreamFailures"] = "7",
             ["Stream:IdleTimeout"] = "00:00:20",
         }).Build();
@@ -39,7 +39,7 @@ public class ExecutionWatcherServiceCollectionExtensionsTests
 
         Assert.Equal(new Uri("http://127.0.0.1:6000/api/"), options.BaseAddress);
         Assert.Equal("runs/{id}/events", options.StreamPath);
-        Assert.Equal(TimeSpan.FromSeconds(3), options.CatchUpTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.PollInterval);
         Assert.Equal(7, options.MaxStreamFailures);
         Assert.Equal(TimeSpan.FromSeconds(20), options.Stream.IdleTimeout);
     }

@@ -71,9 +71,35 @@ public class EventSequencerTests
     }
 
     [Fact]
-    public void Accept_NoId_ThrowsProtocolException()
+    public void Accept_EventWithoutAnIdField_IsYieldedInOrderNeitherADuplicateNorAGap()
     {
-        Assert.Throws<ExecutionProtocolException>(() => _sequencer.Accept(Sse(string.Empty, "node.started"), out _));
+        _sequencer.Accept(Sse("1", "workflow.started"), out _);
+        _sequencer.Accept(Sse("2", "node.started"), out _);
+
+        // Legal SSE: the last event ID in effect is still "2", which a naive check would take for a duplicate.
+        var idless = _sequencer.Accept(TestSse.EventWithoutId("node.progress", "{}", "2"), out var gap);
+        var next = _sequencer.Accept(Sse("3", "node.completed"), out var gapAfter);
+
+        Assert.NotNull(idless);
+        Assert.Null(idless.Id);
+        Assert.Null(idless.Sequence);
+        Assert.Equal("node.progress", idless.Type);
+        Assert.Null(gap);
+        Assert.Equal(3, next!.Sequence);
+        Assert.Null(gapAfter);
+        Assert.Equal("3", _sequencer.LastEventId);
+    }
+
+    [Fact]
+    public void Accept_EmptyIdField_IsAnEventWithoutAnId()
+    {
+        _sequencer.Accept(Sse("1", "workflow.started"), out _);
+
+        var item = _sequencer.Accept(Sse(string.Empty, "node.progress"), out var gap);
+
+        Assert.Null(item!.Sequence);
+        Assert.Null(gap);
+        Assert.Equal(1, _sequencer.LastSequence);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public class ExecutionWatcherOptionsValidatorTests
         {
             BaseAddress = new Uri("ftp://127.0.0.1/"),
             StreamPath = "executions/stream",
-            CatchUpTimeout = TimeSpan.Zero,
+            SnapshotTimeout = TimeSpan.Zero,
             PollInterval = TimeSpan.FromSeconds(-1),
             MaxStreamFailures = 0,
             OfflineBudget = TimeSpan.FromSeconds(-5),
@@ -33,7 +33,7 @@ public class ExecutionWatcherOptionsValidatorTests
         var failures = result.Failures!.ToList();
         Assert.Contains("BaseAddress (ftp://127.0.0.1/) must use http or https.", failures);
         Assert.Contains("StreamPath (executions/stream) must contain the {id} placeholder.", failures);
-        Assert.Contains("CatchUpTimeout (00:00:00) must be greater than zero.", failures);
+        Assert.Contains("SnapshotTimeout (00:00:00) must be greater than zero.", failures);
         Assert.Contains("PollInterval (-00:00:01) must be greater than zero.", failures);
         Assert.Contains("MaxStreamFailures (0) must be at least 1.", failures);
         Assert.Contains("OfflineBudget (-00:00:05) must be greater than zero.", failures);

@@ -85,17 +85,20 @@ public sealed class ExecutionWatcherTests : IDisposable
     }
 
     [Fact]
-    public async Task WatchAsync_CatchUpDeliversTheRestThenIsCutBeforeTheTerminal_ResumesAgainForTheStreamsTerminal()
+    public async Task WatchAsync_CutTwiceWhileDelivering_OneFastResumeThenWaitsRetryForTheStreamsTerminal()
     {
         _server.On(StreamPath, Sse(Events(1, 5)), Sse(Events(6, 7)), Sse(Events(8, 8)));
         _server.On(SnapshotPath, Json(Snapshot("completed", 8)));
 
-        // No clock advance: each resume follows progress, so none may wait.
-        var items = await WatchAsync(drive: false);
+        var items = await WatchAsync();
 
         Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items.Select(e => e.Sequence));
         Assert.Equal(ExecutionEventSource.Stream, items[^1].Source);
         Assert.Equal([null, "5", "7"], _server.RequestsTo(StreamPath).Select(r => r.LastEventId));
+        var waits = _notices.Where(n => n.Kind == ExecutionWatchNoticeKind.Reconnecting).Select(n => n.Delay!.Value).ToList();
+        Assert.Equal(TimeSpan.Zero, waits[0]);
+        Assert.True(waits[1] >= Options().Stream.InitialReconnectDelay, $"the second resume came after {waits[1]}, sooner than the reconnection time");
+        Assert.Empty(_server.RequestsTo(SnapshotPath)); // cuts of delivering connections are resumed without asking the snapshot
     }
 
     [Fact]
@@ -112,7 +115,8 @@ public sealed class ExecutionWatcherTests : IDisposable
         Assert.DoesNotContain(items, e => e.Kind == ExecutionEventKind.Gap);
         Assert.Equal(ExecutionEventSource.Snapshot, items[^1].Source);
         Assert.Equal(ExecutionStatus.Completed, items[^1].Status);
-        Assert.Equal(3, _server.RequestsTo(StreamPath).Count); // the cut one, the immediate resume, the one attempt for the terminal
+        // The cut one and the fast resume; that was refused, so its backoff is owed and the snapshot stands for the terminal at once.
+        Assert.Equal(2, _server.RequestsTo(StreamPath).Count);
     }
 
     [Fact]

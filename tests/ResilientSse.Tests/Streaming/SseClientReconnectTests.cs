@@ -79,7 +79,7 @@ public sealed class SseClientReconnectTests : IDisposable
     [Fact]
     public async Task ServerRetry_IsTheDelayBeforeTheNextAttempt()
     {
-        using var server = new SseTestServer().ThenStream("retry: 5000\n\ndata: a\n\n").ThenNoContent();
+        using var server = new SseTestServer().ThenStream("retry: 5000\n\n: no event\n\n").ThenNoContent();
 
         await RunAsync(server);
 
@@ -89,11 +89,26 @@ public sealed class SseClientReconnectTests : IDisposable
     [Fact]
     public async Task RetryWithNonDigits_IsIgnored()
     {
-        using var server = new SseTestServer().ThenStream("retry: 12a\n\ndata: a\n\n").ThenNoContent();
+        using var server = new SseTestServer().ThenStream("retry: 12a\n\n: no event\n\n").ThenNoContent();
 
         await RunAsync(server);
 
         Assert.Equal(TimeSpan.FromSeconds(1), Assert.Single(_reconnects).Delay);
+    }
+
+    [Fact]
+    public async Task CutAfterEachEvent_OneFastResumeThenTheServersRetryEveryTime_NeverDoubled()
+    {
+        // As a browser's EventSource: a connection that delivered an event resets the backoff to retry:. The first
+        // resume after a cut is immediate (the ending in one round trip); the fast resume is not earned again by
+        // connections shorter than retry:, so a server that cuts after every event gets no burst of reconnects.
+        using var server = new SseTestServer()
+            .ThenStream("retry: 500\n\ndata: a\n\n").ThenStream("data: b\n\n").ThenStream("data: c\n\n").ThenStream("data: d\n\n").ThenNoContent();
+
+        var events = await RunAsync(server);
+
+        Assert.Equal(["a", "b", "c", "d"], events.Select(e => e.Data));
+        Assert.Equal([0, 500, 500, 500], _reconnects.Select(r => r.Delay.TotalMilliseconds));
     }
 
     [Fact]

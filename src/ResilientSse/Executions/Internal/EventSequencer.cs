@@ -20,23 +20,23 @@ internal sealed class EventSequencer(string executionId, ExecutionWatcherOptions
 
     /// <summary>
     /// Accepts one dispatched event. Returns <see langword="null"/> for a duplicate; otherwise the event, and
-    /// in <paramref name="gap"/> the run of ids it skipped over, if any.
+    /// in <paramref name="gap"/> the run of ids it skipped over, if any. An event whose block had no <c>id</c> (or an
+    /// empty one) is legal SSE: it is yielded in stream order, is never a duplicate, and moves no sequence number.
     /// </summary>
-    /// <exception cref="ExecutionProtocolException">The event has no id, a non-numeric id or data that is not JSON.</exception>
+    /// <exception cref="ExecutionProtocolException">The event has a non-numeric id or data that is not JSON.</exception>
     public ExecutionEvent? Accept(in SseEvent sse, out ExecutionEvent? gap)
     {
         gap = null;
-        var id = sse.LastEventId;
-        if (string.IsNullOrEmpty(id))
+        var id = sse.HasIdField ? sse.LastEventId : string.Empty;
+        long sequence = 0;
+        if (id.Length != 0)
         {
-            throw new ExecutionProtocolException(executionId, $"a '{sse.EventType}' event arrived without an id; every event of an execution needs one.");
-        }
-
-        var sequence = options.ParseEventId(id)
-            ?? throw new ExecutionProtocolException(executionId, $"event id '{id}' of a '{sse.EventType}' event is not a sequence number.");
-        if (sequence <= LastSequence)
-        {
-            return null;
+            sequence = options.ParseEventId(id)
+                ?? throw new ExecutionProtocolException(executionId, $"event id '{id}' of a '{sse.EventType}' event is not a sequence number.");
+            if (sequence <= LastSequence)
+            {
+                return null;
+            }
         }
 
         JsonElement data;
@@ -46,19 +46,24 @@ internal sealed class EventSequencer(string executionId, ExecutionWatcherOptions
         }
         catch (JsonException ex)
         {
-            throw new ExecutionProtocolException(executionId, $"the data of event {id} ('{sse.EventType}') is not valid JSON ({ex.Message}).", ex);
+            throw new ExecutionProtocolException(executionId, $"the data of event {(id.Length != 0 ? id : "(no id)")} ('{sse.EventType}') is not valid JSON ({ex.Message}).", ex);
         }
 
         var now = timeProvider.GetUtcNow();
+        ExecutionStatus? terminal = options.TerminalEventTypes.TryGetValue(sse.EventType, out var status) ? status : null;
+        IsComplete = terminal is not null;
+        if (id.Length == 0)
+        {
+            return ExecutionEvent.FromStream(executionId, null, null, sse.EventType, data, terminal, now);
+        }
+
         if (sequence > LastSequence + 1)
         {
             gap = ExecutionEvent.Gap(executionId, LastSequence + 1, sequence - 1, now);
         }
 
-        ExecutionStatus? terminal = options.TerminalEventTypes.TryGetValue(sse.EventType, out var status) ? status : null;
         LastSequence = sequence;
         LastEventId = id;
-        IsComplete = terminal is not null;
         return ExecutionEvent.FromStream(executionId, id, sequence, sse.EventType, data, terminal, now);
     }
 

@@ -10,7 +10,6 @@ internal static class ExecutionWatcherDefaults
     public const string IdPlaceholder = "{id}";
     public const int MaxStreamFailures = 5;
 
-    public static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan QuietStreamCheckInterval = TimeSpan.FromSeconds(15);
     public static readonly TimeSpan StreamRetryInterval = TimeSpan.FromSeconds(30);

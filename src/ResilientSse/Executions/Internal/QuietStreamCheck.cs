@@ -2,33 +2,41 @@ namespace ResilientSse.Executions.Internal;
 
 /// <summary>
 /// Watches one stream connection for quiet: when no new event has arrived for the interval, asks whether the
-/// snapshot shows the end, and if so cancels <see cref="Token"/> so that the connection is abandoned. Heartbeats keep
-/// a connection open but prove nothing about the execution; a server that lost the final events must not keep the
-/// watch waiting for as long as it keeps sending them.
+/// snapshot shows the end and, if so, keeps that snapshot and cancels <see cref="Token"/> so that the connection is
+/// abandoned. Without a snapshot question (a watch already catching up to a known end), quiet alone abandons the
+/// connection: it was asked to replay events and sent none. Heartbeats keep a connection open but prove nothing.
 /// </summary>
+/// <remarks>
+/// The timer only notes that the interval passed; the snapshot request runs on the thread pool, never on the timer's
+/// thread nor under a lock, one at a time. The snapshot it read is handed to the watch (<see cref="TerminalSnapshot"/>),
+/// which decides with it instead of reading it again.
+/// </remarks>
 internal sealed class QuietStreamCheck : IAsyncDisposable
 {
     private readonly TimeSpan _interval;
     private readonly TimeProvider _timeProvider;
-    private readonly Func<CancellationToken, Task<bool>> _snapshotShowsTheEnd;
+    private readonly Func<CancellationToken, Task<ExecutionSnapshot?>>? _readTerminalSnapshot;
     private readonly CancellationTokenSource _abandon;
     private readonly CancellationTokenSource _stop = new();
     private readonly ITimer? _timer;
-    private readonly Lock _gate = new();
     private Task _check = Task.CompletedTask;
-    private bool _disposed;
+    private int _checking;
+    private int _disposed;
     private long _lastEvent;
 
-    /// <param name="interval">How long without a new event before the snapshot is read; infinite turns the check off.</param>
+    /// <param name="interval">How long without a new event before the check; infinite turns it off.</param>
     /// <param name="timeProvider">The clock.</param>
-    /// <param name="snapshotShowsTheEnd">Reads the snapshot: true when it is terminal. Failures count as "no".</param>
+    /// <param name="readTerminalSnapshot">
+    /// Reads the snapshot and returns it when it is terminal, <see langword="null"/> otherwise (failures count as
+    /// <see langword="null"/>); when <see langword="null"/> itself, quiet alone abandons the connection.
+    /// </param>
     /// <param name="connectionToken">The connection's own token, which <see cref="Token"/> follows.</param>
-    public QuietStreamCheck(TimeSpan interval, TimeProvider timeProvider, Func<CancellationToken, Task<bool>> snapshotShowsTheEnd, CancellationToken connectionToken)
+    public QuietStreamCheck(TimeSpan interval, TimeProvider timeProvider, Func<CancellationToken, Task<ExecutionSnapshot?>>? readTerminalSnapshot, CancellationToken connectionToken)
     {
         _interval = interval;
         _timeProvider = timeProvider;
         _lastEvent = timeProvider.GetTimestamp();
-        _snapshotShowsTheEnd = snapshotShowsTheEnd;
+        _readTerminalSnapshot = readTerminalSnapshot;
         _abandon = CancellationTokenSource.CreateLinkedTokenSource(connectionToken);
         if (interval != Timeout.InfiniteTimeSpan)
         {
@@ -36,33 +44,34 @@ internal sealed class QuietStreamCheck : IAsyncDisposable
         }
     }
 
-    /// <summary>Gets the token to read the connection with: cancelled when the snapshot showed the end (or with the connection's).</summary>
+    /// <summary>Gets the token to read the connection with: cancelled when the check abandons it (or with the connection's).</summary>
     public CancellationToken Token => _abandon.Token;
 
-    /// <summary>Gets whether the snapshot showed the end while the stream was quiet (and <see cref="Token"/> was cancelled for it).</summary>
-    public bool SnapshotShowedTheEnd { get; private set; }
+    /// <summary>Gets whether the check abandoned the connection.</summary>
+    public bool Abandoned { get; private set; }
+
+    /// <summary>Gets the terminal snapshot that made the check abandon the connection, if a snapshot did.</summary>
+    public ExecutionSnapshot? TerminalSnapshot { get; private set; }
+
+    /// <summary>Gets the check started last (completed when none ran): what a test awaits after moving the clock.</summary>
+    internal Task LastCheck => Volatile.Read(ref _check);
 
     /// <summary>Gets the interval of quiet that triggers the check.</summary>
     public TimeSpan Interval => _interval;
 
-    /// <summary>
-    /// A new event arrived: the quiet starts again. Called for every event, so it only notes the time (as
-    /// <c>IdleTimer</c> does): the timer, when it fires, re-arms itself for the rest of the interval.
-    /// </summary>
+    /// <summary>A new event arrived: the quiet starts again. Only notes the time; the timer re-arms itself for the rest of the interval.</summary>
     public void OnEvent() => Volatile.Write(ref _lastEvent, _timeProvider.GetTimestamp());
 
     public async ValueTask DisposeAsync()
     {
-        Task check;
-        lock (_gate)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            _disposed = true;
-            check = _check;
+            return;
         }
 
         _timer?.Dispose();
         await _stop.CancelAsync().ConfigureAwait(false);
-        await check.ConfigureAwait(false);
+        await Volatile.Read(ref _check).ConfigureAwait(false);
         _stop.Dispose();
         _abandon.Dispose();
     }
@@ -76,53 +85,65 @@ internal sealed class QuietStreamCheck : IAsyncDisposable
             return;
         }
 
-        lock (_gate)
+        // One check at a time; a check that finds the execution running re-arms the timer itself.
+        if (Volatile.Read(ref _disposed) == 0 && Interlocked.Exchange(ref _checking, 1) == 0)
         {
-            // One check at a time: a check in flight re-arms the timer itself when it finds the execution running.
-            if (!_disposed && _check.IsCompleted)
-            {
-                _check = CheckAsync();
-            }
+            Volatile.Write(ref _check, Task.Run(CheckAsync));
         }
     }
 
     private async Task CheckAsync()
     {
-        bool ended;
+        ExecutionSnapshot? terminal = null;
+        if (_readTerminalSnapshot is { } read)
+        {
+            try
+            {
+                terminal = await read(_stop.Token).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // The check is advice: whatever fails here, the stream and the main loop still decide.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                terminal = null;
+            }
+
+            if (terminal is null)
+            {
+                Volatile.Write(ref _checking, 0);
+                Rearm(_interval);
+                return;
+            }
+        }
+
+        if (_stop.IsCancellationRequested || Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        (TerminalSnapshot, Abandoned) = (terminal, true);
         try
         {
-            ended = await _snapshotShowsTheEnd(_stop.Token).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // The check is advice: whatever fails here, the stream and the main loop still decide.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            ended = false;
-        }
-
-        if (_stop.IsCancellationRequested)
-        {
-            return;
-        }
-
-        if (ended)
-        {
-            SnapshotShowedTheEnd = true;
             await _abandon.CancelAsync().ConfigureAwait(false);
-            return;
         }
-
-        Rearm(_interval);
+        catch (ObjectDisposedException)
+        {
+            // The connection ended meanwhile.
+        }
     }
 
     private void Rearm(TimeSpan dueTime)
     {
-        lock (_gate)
+        try
         {
-            if (!_disposed)
+            if (Volatile.Read(ref _disposed) == 0)
             {
                 _timer?.Change(dueTime, Timeout.InfiniteTimeSpan);
             }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed meanwhile: nothing to re-arm.
         }
     }
 }

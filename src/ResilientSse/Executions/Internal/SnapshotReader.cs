@@ -1,5 +1,6 @@
 using System.Net;
 using ResilientSse.Streaming;
+using ResilientSse.Streaming.Internal;
 
 namespace ResilientSse.Executions.Internal;
 
@@ -30,8 +31,9 @@ internal sealed class SnapshotReader(HttpClient httpClient, ExecutionWatcherOpti
 
             if (!response.IsSuccessStatusCode)
             {
-                return SnapshotResult.Unavailable(new HttpRequestException(
-                    $"The snapshot endpoint answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode));
+                return SnapshotResult.Unavailable(
+                    new HttpRequestException($"The snapshot endpoint answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode),
+                    RetryAfter.Read(response.Headers.RetryAfter, timeProvider));
             }
 
             var json = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);

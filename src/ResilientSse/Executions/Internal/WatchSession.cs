@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using ResilientSse.Diagnostics;
@@ -6,16 +7,11 @@ using ResilientSse.Streaming.Internal;
 namespace ResilientSse.Executions.Internal;
 
 /// <summary>
-/// One watch: the state machine that merges the stream, <c>Last-Event-ID</c> resumption and the snapshot
-/// into one ordered sequence ending with the terminal event (CONTRACT §3).
+/// One watch: the I/O loop that carries out what <see cref="WatchMachine"/> decides — connect, read the snapshot,
+/// poll, finish — and reports each outcome back to it (CONTRACT §3). It keeps one rule itself: no stream request goes
+/// out before the wait the previous answer earned (<see cref="WaitPolicy"/>: <c>Retry-After</c>, <c>retry:</c>,
+/// backoff, one fast resume, the governor), and no snapshot request before a <c>Retry-After</c> the snapshot endpoint sent.
 /// </summary>
-/// <remarks>
-/// The loop, in words: stream; when a connection that delivered new events is cut, resume at once; whenever the
-/// stream ends, fails or is refused without bringing anything new, read the snapshot at once. A terminal snapshot
-/// ends the watch (after a bounded catch-up over the stream for the events still missing); otherwise wait on the
-/// backoff and go round again. A stream that cannot serve the execution at all sends the watch to polling the
-/// snapshot, with a return to the stream now and then.
-/// </remarks>
 internal sealed partial class WatchSession
 {
     private readonly string _executionId;
@@ -23,17 +19,22 @@ internal sealed partial class WatchSession
     private readonly ExecutionEndpoints _endpoints;
     private readonly SseConnector _connector;
     private readonly SnapshotReader _snapshots;
-    private readonly ReconnectBackoff _backoff;
+    private readonly WaitPolicy _waits;
     private readonly EventSequencer _sequencer;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
+    // The loop's clock: when the next request may go out, and when the server was last heard from.
+    private long _streamNotBefore;
+    private long _snapshotNotBefore;
+    private long _streamRetryAt;
     private long _lastContact;
-    private bool _everConnected;
+    private long _lastNewEvent;
+    private Exception? _lastFailure;
     private int _connections;
-    private int _failuresInARow;
-    private bool _polling;
-    private System.Diagnostics.Activity? _activity;
+    private int _attempts;
+    private bool _everConnected;
+    private Activity? _activity;
 
     public WatchSession(
         string executionId,
@@ -51,7 +52,7 @@ internal sealed partial class WatchSession
         _snapshots = snapshots;
         _time = timeProvider;
         _logger = logger;
-        _backoff = new ReconnectBackoff(options.Stream, timeProvider);
+        _waits = new WaitPolicy(options.Stream, timeProvider);
         _sequencer = new EventSequencer(executionId, options, timeProvider);
     }
 
@@ -59,117 +60,78 @@ internal sealed partial class WatchSession
     {
         ExecutionLog.WatchStarted(_logger, _executionId, _endpoints.StreamUri, _endpoints.SnapshotUri);
         ExecutionMetrics.Watches.Add(1);
-        using var activity = ExecutionActivity.StartWatch(_executionId, _endpoints.StreamUri);
-        _activity = activity;
-        _lastContact = _time.GetTimestamp();
-        var nextStreamAttempt = _lastContact;
-
-        while (true)
+        _activity = ExecutionActivity.StartWatch(_executionId, _endpoints.StreamUri);
+        using var lane = ReconnectGovernor.For(_time).Join(_endpoints.StreamUri);
+        _waits.Lane = lane;
+        _lastContact = _lastNewEvent = _time.GetTimestamp();
+        try
         {
-            if (!_polling || _time.GetTimestamp() >= nextStreamAttempt)
+            var state = WatchState.Initial;
+            var signal = WatchSignal.Started;
+            ExecutionSnapshot? snapshot = null;
+            while (true)
             {
-                await foreach (var item in StreamOnceAsync(CancellationToken.None, cancellationToken).ConfigureAwait(false))
+                var facts = new WatchFacts(_sequencer.LastSequence, TerminalSequenceOf(snapshot, signal), WaitOwed(), Due(_streamRetryAt), _options.MaxStreamFailures);
+                var (next, action) = WatchMachine.Decide(state, signal, facts);
+                ExecutionLog.Decided(_logger, _executionId, signal, state.Phase, next.Phase, action);
+                OnPhaseChanging(state.Phase, next.Phase);
+                state = next;
+                switch (action)
                 {
-                    yield return item;
-                }
+                    case WatchAction.Finish:
+                        yield break;
 
-                if (_outcome == StreamOutcome.Terminal)
-                {
-                    yield break;
-                }
+                    case WatchAction.GiveUp:
+                        var offline = _time.GetElapsedTime(_lastContact);
+                        throw new OfflineBudgetExceededException(offline, _options.OfflineBudget,
+                            $"Gave up watching execution '{_executionId}': no contact with the server for {offline} (offline budget {_options.OfflineBudget}). Last cause: {Describe(_lastFailure)}.");
 
-                UpdateMode();
-                if (_polling)
-                {
-                    nextStreamAttempt = _time.GetTimestamp() + ToTicks(_options.StreamRetryInterval);
-                }
-                else if (_lastAttemptProgressed)
-                {
-                    // A connection that was delivering was cut (a proxy, a restart): resume at once — if the server
-                    // has the rest, the terminal event comes in one round trip. Only a resume that brings nothing new
-                    // sends the watch to the snapshot and the backoff, so this cannot spin.
-                    NotifyReconnecting(TimeSpan.Zero);
-                    continue;
+                    case WatchAction.FinishFromSnapshot:
+                        foreach (var item in FinishFromSnapshot(snapshot!))
+                        {
+                            yield return item;
+                        }
+
+                        yield break;
+
+                    case WatchAction.ReadSnapshot:
+                        (signal, snapshot) = await ReadSnapshotAsync(snapshot, cancellationToken).ConfigureAwait(false);
+                        break;
+
+                    case WatchAction.PollLater:
+                        await DelayAsync(PollDelay(), cancellationToken).ConfigureAwait(false);
+                        (signal, snapshot) = await ReadSnapshotAsync(snapshot, cancellationToken).ConfigureAwait(false);
+                        break;
+
+                    default:
+                        if (OfflineBudgetSpent(state.Phase))
+                        {
+                            signal = WatchSignal.OfflineBudgetSpent;
+                            break;
+                        }
+
+                        await WaitForStreamAsync(state.Failures, cancellationToken).ConfigureAwait(false);
+                        var report = new AttemptReport();
+                        await foreach (var item in AttemptAsync(report, state.Phase, cancellationToken).ConfigureAwait(false))
+                        {
+                            yield return item;
+                        }
+
+                        (signal, snapshot) = (report.Signal, report.Snapshot ?? snapshot);
+                        EarnWait(report, state.Phase);
+                        break;
                 }
             }
-
-            // The moment the stream cannot deliver, the snapshot tells whether the execution already ended.
-            if (await ReadSnapshotAsync(cancellationToken).ConfigureAwait(false) is { IsTerminal: true } snapshot)
-            {
-                await foreach (var item in FinishAsync(snapshot, cancellationToken).ConfigureAwait(false))
-                {
-                    yield return item;
-                }
-
-                yield break;
-            }
-
-            var delay = _polling
-                ? Min(_options.PollInterval, TimeUntil(nextStreamAttempt))
-                : _backoff.NextDelay(RetryAfterOf(_outcomeError));
-            delay = ClampToOfflineBudget(delay);
-            NotifyReconnecting(delay);
-            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            LibraryActivity.Stop(_activity);
         }
     }
 
-    /// <summary>
-    /// Ends the watch from a terminal snapshot. Events the snapshot shows but the watcher has not yielded are
-    /// fetched over the stream for at most <see cref="ExecutionWatcherOptions.CatchUpTimeout"/>, and what is
-    /// still missing then is reported as a gap. The stream's own terminal event is preferred, but only the
-    /// events before it are worth waiting for: the snapshot stands for the terminal event, so when nothing else
-    /// is missing the stream gets one immediate attempt and no backoff.
-    /// </summary>
-    private async IAsyncEnumerable<ExecutionEvent> FinishAsync(ExecutionSnapshot snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Ends the watch from a terminal snapshot: the gap before its last event, if any, and the terminal event built from it.</summary>
+    private IEnumerable<ExecutionEvent> FinishFromSnapshot(ExecutionSnapshot snapshot)
     {
-        // The snapshot's last event is the terminal one; the catch-up is for the events before it. When only the
-        // terminal event is missing and the stream just sat quiet while the snapshot showed the end, that stream has
-        // shown it will not deliver it: end from the snapshot now.
-        var target = _sequencer.SnapshotLastSequence(snapshot) - 1;
-        var eventsMissing = target > _sequencer.LastSequence;
-        var onlyTheTerminalMissing = target == _sequencer.LastSequence;
-        if (eventsMissing || (onlyTheTerminalMissing && !_lastAttemptQuietAtTheEnd))
-        {
-            using var deadline = new CancellationTokenSource(_options.CatchUpTimeout, _time);
-            while (!deadline.IsCancellationRequested)
-            {
-                await foreach (var item in StreamOnceAsync(deadline.Token, cancellationToken).ConfigureAwait(false))
-                {
-                    yield return item;
-                }
-
-                if (_outcome == StreamOutcome.Terminal)
-                {
-                    yield break;
-                }
-
-                if (_outcome is StreamOutcome.Unusable or StreamOutcome.NoContent or StreamOutcome.DeadlinePassed)
-                {
-                    break;
-                }
-
-                if (_lastAttemptProgressed)
-                {
-                    // The server has the missing events and the stream is delivering them: resume at once, for the
-                    // stream's own terminal event too (a resume that brings nothing new ends the catch-up).
-                    NotifyReconnecting(TimeSpan.Zero);
-                    continue;
-                }
-
-                if (_sequencer.LastSequence >= target)
-                {
-                    break;
-                }
-
-                var delay = _backoff.NextDelay(RetryAfterOf(_outcomeError));
-                NotifyReconnecting(delay);
-                if (!await DelayUnlessDeadlineAsync(delay, deadline.Token, cancellationToken).ConfigureAwait(false))
-                {
-                    break;
-                }
-            }
-        }
-
         foreach (var item in _sequencer.FinishFromSnapshot(snapshot))
         {
             if (item.Kind == ExecutionEventKind.Gap)
@@ -185,25 +147,134 @@ internal sealed partial class WatchSession
         }
     }
 
-    private void UpdateMode()
+    /// <summary>Reads the snapshot, unless its endpoint asked for a wait that has not passed; a snapshot that answers is contact.</summary>
+    private async Task<(WatchSignal, ExecutionSnapshot?)> ReadSnapshotAsync(ExecutionSnapshot? previous, CancellationToken cancellationToken)
     {
-        if (_outcome == StreamOutcome.Unusable || (!_polling && _failuresInARow >= _options.MaxStreamFailures))
+        if (!Due(_snapshotNotBefore))
         {
-            if (!_polling)
-            {
-                _polling = true;
-                ExecutionMetrics.PollingFallbacks.Add(1);
-                ExecutionLog.PollingStarted(_logger, _executionId, _options.PollInterval, _outcomeError);
-                Notify(ExecutionWatchNoticeKind.PollingStarted,
-                    $"The stream cannot serve this execution ({Describe(_outcomeError)}); polling the snapshot every {_options.PollInterval.TotalSeconds:0.###}s.",
-                    cause: _outcomeError);
-            }
+            return (WatchSignal.SnapshotUnavailable, previous);
         }
-        else if (_polling && _outcome == StreamOutcome.Dropped)
+
+        ExecutionMetrics.SnapshotReads.Add(1);
+        var result = await _snapshots.ReadAsync(_executionId, _endpoints, cancellationToken).ConfigureAwait(false);
+        if (result.Snapshot is { } snapshot)
         {
-            // A connection opened while polling: the stream is back.
-            _polling = false;
-            Notify(ExecutionWatchNoticeKind.StreamRestored, "The stream is available again; leaving polling mode.");
+            _lastContact = _time.GetTimestamp();
+            ExecutionLog.SnapshotRead(_logger, _executionId, snapshot.StatusName, snapshot.LastEventId);
+            Notify(ExecutionWatchNoticeKind.SnapshotChecked, $"Snapshot: {snapshot.StatusName}, last event {snapshot.LastEventId ?? "none"}.");
+            return (snapshot.IsTerminal ? WatchSignal.SnapshotTerminal : WatchSignal.SnapshotRunning, snapshot);
+        }
+
+        // The snapshot is authoritative on whether an execution exists; before any stream connection a 404
+        // there means an unknown id. Once the stream has served the execution, a 404 is a server hiccup.
+        if (result.NotFound && !_everConnected)
+        {
+            throw new ExecutionNotFoundException(_executionId, _endpoints.SnapshotUri);
+        }
+
+        if (result.RetryAfter is { } retryAfter)
+        {
+            _snapshotNotBefore = _time.GetTimestamp() + ToTicks(retryAfter);
+        }
+
+        ExecutionLog.SnapshotUnavailable(_logger, _executionId, result.Failure);
+        return (WatchSignal.SnapshotUnavailable, previous);
+    }
+
+    /// <summary>The terminal snapshot's reading of the machine: its last event's sequence number, when the signal brought one.</summary>
+    private long TerminalSequenceOf(ExecutionSnapshot? snapshot, WatchSignal signal) =>
+        signal is WatchSignal.SnapshotTerminal or WatchSignal.StreamQuiet && snapshot is { IsTerminal: true } ? _sequencer.SnapshotLastSequence(snapshot) : 0;
+
+    /// <summary>Books the wait the attempt's answer earned: no stream request goes out before it has passed.</summary>
+    private void EarnWait(AttemptReport report, WatchPhase phase)
+    {
+        if (report.Signal == WatchSignal.TerminalEvent)
+        {
+            return;
+        }
+
+        _lastFailure = report.Error ?? _lastFailure;
+        var now = _time.GetTimestamp();
+        var wait = report.Signal == WatchSignal.StreamDelivered ? _waits.AfterDeliveringCut() : _waits.AfterFailure(report.RetryAfter);
+        _streamNotBefore = now + ToTicks(wait);
+        if (phase == WatchPhase.Polling)
+        {
+            _streamRetryAt = now + ToTicks(_options.StreamRetryInterval);
         }
     }
+
+    private async Task WaitForStreamAsync(int failures, CancellationToken cancellationToken)
+    {
+        var delay = TimeUntil(_streamNotBefore);
+        if (_attempts++ > 0)
+        {
+            NotifyReconnecting(delay, failures);
+        }
+
+        await DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
+        delay > TimeSpan.Zero ? Task.Delay(delay, _time, cancellationToken) : Task.CompletedTask;
+
+    /// <summary>The wait before the next poll: the interval, but no longer than until the stream is due, nor shorter than the snapshot endpoint asked.</summary>
+    private TimeSpan PollDelay()
+    {
+        var delay = Min(_options.PollInterval, TimeUntil(_streamRetryAt));
+        var owed = TimeUntil(_snapshotNotBefore);
+        return owed > delay ? owed : delay;
+    }
+
+    /// <summary>
+    /// Whether the offline budget is spent: no contact with the server for the budget — or, while catching up to a
+    /// known end, no new event for it (accepted connections that never complete an event must not go on for ever).
+    /// </summary>
+    private bool OfflineBudgetSpent(WatchPhase phase)
+    {
+        var budget = _options.OfflineBudget;
+        var since = phase == WatchPhase.CatchingUp ? _lastNewEvent : _lastContact;
+        return budget != Timeout.InfiniteTimeSpan && _time.GetElapsedTime(since) >= budget;
+    }
+
+    private void OnPhaseChanging(WatchPhase from, WatchPhase to)
+    {
+        if (from == to)
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        switch (to)
+        {
+            case WatchPhase.Polling:
+                _streamRetryAt = now + ToTicks(_options.StreamRetryInterval);
+                ExecutionMetrics.PollingFallbacks.Add(1);
+                ExecutionLog.PollingStarted(_logger, _executionId, _options.PollInterval, _lastFailure);
+                Notify(ExecutionWatchNoticeKind.PollingStarted,
+                    $"The stream cannot serve this execution ({Describe(_lastFailure)}); polling the snapshot every {_options.PollInterval.TotalSeconds:0.###}s.",
+                    cause: _lastFailure);
+                break;
+            case WatchPhase.CatchingUp:
+                // Catching up is bounded by the offline budget counted from here, or from the last new event.
+                _lastNewEvent = now;
+                break;
+            case WatchPhase.Streaming when from == WatchPhase.Polling:
+                Notify(ExecutionWatchNoticeKind.StreamRestored, "The stream is available again; leaving polling mode.");
+                break;
+        }
+    }
+
+    private bool WaitOwed() => !Due(_streamNotBefore);
+
+    private bool Due(long timestamp) => _time.GetTimestamp() >= timestamp;
+
+    private TimeSpan TimeUntil(long timestamp)
+    {
+        var now = _time.GetTimestamp();
+        return now >= timestamp ? TimeSpan.Zero : _time.GetElapsedTime(now, timestamp);
+    }
+
+    private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

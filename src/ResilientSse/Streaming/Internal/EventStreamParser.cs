@@ -43,6 +43,7 @@ internal sealed class EventStreamParser : IDisposable
     private string? _eventType;
     private string _lastEventIdBuffer;
     private long _blockBytes;
+    private bool _blockHasId;
 
     /// <summary>Creates a parser that reads <paramref name="stream"/>, with <paramref name="lastEventId"/> in effect at the start.</summary>
     /// <param name="stream">The response body.</param>
@@ -69,6 +70,12 @@ internal sealed class EventStreamParser : IDisposable
     /// <c>id:</c> line of a block cut off by the end of the stream.
     /// </summary>
     public string LastEventId { get; private set; }
+
+    /// <summary>Gets whether the block of the event just dispatched had an <c>id</c> field (one without NUL, empty or not).</summary>
+    public bool DispatchedIdField { get; private set; }
+
+    /// <summary>Gets whether bytes of a block that has not ended are held: at the end of the stream, an event was cut off.</summary>
+    public bool InsideBlock => _blockBytes > 0 || _end > _start;
 
     /// <summary>Gets the reconnection time set by the last valid <c>retry:</c> field, if any.</summary>
     public TimeSpan? ReconnectionInterval { get; private set; }
@@ -261,6 +268,7 @@ internal sealed class EventStreamParser : IDisposable
             if (value.IndexOf((byte)0) < 0)
             {
                 _lastEventIdBuffer = Encoding.UTF8.GetString(value);
+                _blockHasId = true;
             }
         }
         else if (field.SequenceEqual("retry"u8))
@@ -278,6 +286,7 @@ internal sealed class EventStreamParser : IDisposable
     private bool Dispatch()
     {
         LastEventId = _lastEventIdBuffer;
+        (DispatchedIdField, _blockHasId) = (_blockHasId, false);
         if (!_hasData)
         {
             _eventType = null;

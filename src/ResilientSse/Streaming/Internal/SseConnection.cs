@@ -38,6 +38,9 @@ internal sealed class SseConnection : IAsyncDisposable
     /// <summary>Gets the last event ID string after what was read, once reading has begun.</summary>
     public string? LastEventId => _parser?.LastEventId;
 
+    /// <summary>Gets whether the connection ended in the middle of an event (bytes of a block that never ended arrived).</summary>
+    public bool EndedMidEvent => _parser?.InsideBlock ?? false;
+
     /// <summary>Gets the request's address.</summary>
     public Uri? RequestUri => _response.RequestMessage?.RequestUri;
 
@@ -68,7 +71,7 @@ internal sealed class SseConnection : IAsyncDisposable
             SseLog.EventReceived(_logger, parser.EventType, parser.LastEventId, parser.Data.Length);
         }
 
-        return new SseEvent { EventType = parser.EventType, Data = parser.Data, LastEventId = parser.LastEventId, Connection = connectionNumber };
+        return new SseEvent { EventType = parser.EventType, Data = parser.Data, LastEventId = parser.LastEventId, Connection = connectionNumber, HasIdField = parser.DispatchedIdField };
     }
 
     /// <summary>Counts the last events.</summary>

@@ -6,7 +6,7 @@ namespace ResilientSse.Streaming.Internal;
 /// What <see cref="SseClient.SubscribeAsync(Func{SseRequestContext, HttpRequestMessage}, string?, CancellationToken)"/>
 /// returns: each enumeration is a new, independent subscription (<see cref="SseSubscriptionEnumerator"/>).
 /// </summary>
-internal sealed class SseSubscription(SseConnector connector, SseClientOptions options, TimeProvider timeProvider, ILogger logger,
+internal sealed class SseSubscription(SseConnector connector, SseClientOptions options, TimeProvider timeProvider, ILogger logger, Uri? baseAddress,
     Func<SseRequestContext, HttpRequestMessage> requestFactory, string lastEventId, CancellationToken subscribeToken) : IAsyncEnumerable<SseEvent>
 {
     public IAsyncEnumerator<SseEvent> GetAsyncEnumerator(CancellationToken cancellationToken = default)
@@ -27,6 +27,6 @@ internal sealed class SseSubscription(SseConnector connector, SseClientOptions o
             }
         }
 
-        return new SseSubscriptionEnumerator(connector, options, timeProvider, logger, requestFactory, lastEventId, linked, token);
+        return new SseSubscriptionEnumerator(connector, options, timeProvider, logger, baseAddress, requestFactory, lastEventId, linked, token);
     }
 }

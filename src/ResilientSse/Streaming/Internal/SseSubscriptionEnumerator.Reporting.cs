@@ -10,13 +10,17 @@ internal sealed partial class SseSubscriptionEnumerator
     private int _failuresInARow;
     private int _connections;
     private long _lastContact;
+    private bool _delivered;
+    private ReconnectGovernor.Lane? _lane;
 
     private bool BudgetExhausted() =>
         _options.OfflineBudget != Timeout.InfiniteTimeSpan && _timeProvider.GetElapsedTime(_lastContact) >= _options.OfflineBudget;
 
-    private TimeSpan NextDelay(Exception? cause)
+    /// <summary>The wait the last answer earned: after a cut of a connection that delivered events, or after a failure.</summary>
+    private TimeSpan NextDelay(Exception? cause, bool delivered)
     {
-        var delay = _backoff.NextDelay((cause as SseTransientException)?.RetryAfter);
+        _delivered = false;
+        var delay = delivered ? _waits.AfterDeliveringCut() : _waits.AfterFailure((cause as SseTransientException)?.RetryAfter);
         if (_options.OfflineBudget == Timeout.InfiniteTimeSpan)
         {
             return delay;
@@ -32,7 +36,7 @@ internal sealed partial class SseSubscriptionEnumerator
         _connections++;
         _failuresInARow = 0;
         _lastContact = _timeProvider.GetTimestamp();
-        _backoff.OnConnected();
+        _waits.OnConnected();
         SseMetrics.Connections.Add(1);
         SseLog.Connected(_logger, connection.RequestUri, _connections, _lastEventId);
         _activity?.AddEvent(new ActivityEvent("connected"));
@@ -45,10 +49,10 @@ internal sealed partial class SseSubscriptionEnumerator
         _lastEventId = connection.LastEventId ?? _lastEventId;
         if (connection.ReconnectionInterval is { } retry)
         {
-            _backoff.SetServerRetry(retry);
+            _waits.SetServerRetry(retry);
         }
 
-        _backoff.OnDisconnected();
+        _waits.OnConnectionEnded();
         _lastContact = _timeProvider.GetTimestamp();
         SseLog.Disconnected(_logger, _connections, cause);
         _options.OnDisconnected?.Invoke(new SseDisconnectedArguments(_connections, cause));

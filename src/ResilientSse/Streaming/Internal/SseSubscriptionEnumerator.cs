@@ -25,18 +25,20 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
     private readonly Func<SseRequestContext, HttpRequestMessage> _requestFactory;
     private readonly CancellationToken _cancellationToken;
     private readonly CancellationTokenSource? _linkedSource;
-    private readonly ReconnectBackoff _backoff;
+    private readonly WaitPolicy _waits;
     private readonly ResiliencePipeline<SseConnection?> _connectPipeline;
     private readonly Activity? _activity;
+    private readonly Uri? _baseAddress;
     private SseConnection? _connection;
     private EventStreamParser? _items;
     private string _lastEventId;
     private Exception? _cause;
     private bool _finished;
 
-    public SseSubscriptionEnumerator(SseConnector connector, SseClientOptions options, TimeProvider timeProvider, ILogger logger,
+    public SseSubscriptionEnumerator(SseConnector connector, SseClientOptions options, TimeProvider timeProvider, ILogger logger, Uri? baseAddress,
         Func<SseRequestContext, HttpRequestMessage> requestFactory, string lastEventId, CancellationTokenSource? linkedSource, CancellationToken cancellationToken)
     {
+        _baseAddress = baseAddress;
         _connector = connector;
         _options = options;
         _timeProvider = timeProvider;
@@ -45,14 +47,14 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
         _lastEventId = lastEventId;
         _cancellationToken = cancellationToken;
         _linkedSource = linkedSource;
-        _backoff = new ReconnectBackoff(options, timeProvider);
+        _waits = new WaitPolicy(options, timeProvider);
         _lastContact = timeProvider.GetTimestamp();
         _connectPipeline = new ResiliencePipelineBuilder<SseConnection?> { TimeProvider = timeProvider }
             .AddRetry(new RetryStrategyOptions<SseConnection?>
             {
                 MaxRetryAttempts = int.MaxValue,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is SseTransientException && !BudgetExhausted()),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(NextDelay(args.Outcome.Exception)),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(NextDelay(args.Outcome.Exception, delivered: false)),
                 OnRetry = args =>
                 {
                     ReportReconnecting(args.RetryDelay, args.Outcome.Exception);
@@ -60,7 +62,7 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
                 },
             })
             .Build();
-        _activity = SseMetrics.ActivitySource.StartActivity("ResilientSse.Subscribe", ActivityKind.Client);
+        _activity = LibraryActivity.Start("ResilientSse.Subscribe");
     }
 
     public SseEvent Current { get; private set; }
@@ -83,6 +85,7 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
             {
                 if (next.Result)
                 {
+                    _delivered = true;
                     Current = _connection!.Dispatch(_connections);
                     return new ValueTask<bool>(true);
                 }
@@ -100,7 +103,8 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
     {
         _finished = true;
         await CloseConnectionAsync(cause: null).ConfigureAwait(false);
-        _activity?.Dispose();
+        LibraryActivity.Stop(_activity);
+        _lane?.Dispose();
         _linkedSource?.Dispose();
     }
 
@@ -119,7 +123,7 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
         {
             if (_connections > 0 || _attempts > 0)
             {
-                var delay = NextDelay(_cause);
+                var delay = NextDelay(_cause, _delivered);
                 ReportReconnecting(delay, _cause);
                 await Task.Delay(delay, _timeProvider, _cancellationToken).ConfigureAwait(false);
             }
@@ -152,6 +156,7 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
         {
             if (await read.ConfigureAwait(false))
             {
+                _delivered = true;
                 Current = _connection!.Dispatch(_connections);
                 return true;
             }
@@ -232,6 +237,12 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
         _attempts++;
         using var request = _requestFactory(new SseRequestContext(_attempts, _lastEventId))
             ?? throw new InvalidOperationException("The request factory returned null; it must return a new HttpRequestMessage for every attempt.");
+        if (_lane is null && request.RequestUri is { } uri)
+        {
+            _lane = ReconnectGovernor.For(_timeProvider).Join(uri.IsAbsoluteUri || _baseAddress is null ? uri : new Uri(_baseAddress, uri));
+            _waits.Lane = _lane;
+        }
+
         if (_lastEventId.Length != 0 && !request.Headers.Contains(LastEventIdEncoding.HeaderName))
         {
             request.Headers.TryAddWithoutValidation(LastEventIdEncoding.HeaderName, _lastEventId);

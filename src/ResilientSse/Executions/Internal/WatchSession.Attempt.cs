@@ -1,0 +1,167 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using ResilientSse.Diagnostics;
+using ResilientSse.Streaming;
+using ResilientSse.Streaming.Internal;
+
+namespace ResilientSse.Executions.Internal;
+
+internal sealed partial class WatchSession
+{
+    /// <summary>
+    /// One stream attempt: connect (resuming after the last yielded id), yield events until the terminal event or the
+    /// end of the connection, and say in <paramref name="report"/> how it ended. Transient trouble is reported, not
+    /// thrown; permanent problems (401/403, bad data, the size limit) end the watch.
+    /// </summary>
+    private async IAsyncEnumerable<ExecutionEvent> AttemptAsync(AttemptReport report, WatchPhase phase, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var activity = LibraryActivity.Start("ResilientSse.Connect", _activity);
+
+        // While the stream brings nothing new, the quiet check reads the snapshot beside it (while catching up, the end
+        // is known: quiet alone means the replay is not coming).
+        var quiet = new QuietStreamCheck(_options.QuietStreamCheckInterval, _time, phase == WatchPhase.CatchingUp ? null : ReadTerminalSnapshotAsync, cancellationToken);
+        try
+        {
+            var connection = await ConnectAsync(report, quiet, cancellationToken).ConfigureAwait(false);
+            if (connection is null)
+            {
+                ReportAttemptEnded(report);
+                yield break;
+            }
+
+            await using (connection.ConfigureAwait(false))
+            {
+                OnConnected(connection);
+                var newEvents = 0;
+                var events = connection.ReadEventsAsync(_sequencer.LastEventId ?? string.Empty, _connections, quiet.Token).GetAsyncEnumerator(quiet.Token);
+                try
+                {
+                    while (true)
+                    {
+                        SseEvent sse;
+                        try
+                        {
+                            if (!await events.MoveNextAsync().ConfigureAwait(false))
+                            {
+                                break;
+                            }
+
+                            sse = events.Current;
+                        }
+                        catch (SseTransientException ex)
+                        {
+                            report.Error = ex;
+                            break;
+                        }
+                        catch (OperationCanceledException ex) when (quiet.Abandoned && !cancellationToken.IsCancellationRequested)
+                        {
+                            report.Error = QuietAbandoned(quiet, ex);
+                            break;
+                        }
+
+                        var item = _sequencer.Accept(sse, out var gap);
+                        if (item is null)
+                        {
+                            ExecutionMetrics.DuplicatesDropped.Add(1);
+                            ExecutionLog.DuplicateDropped(_logger, _executionId, sse.LastEventId);
+                            Notify(ExecutionWatchNoticeKind.DuplicateDropped, $"Dropped event '{sse.LastEventId}': it was yielded, or reported missing, already.");
+                            continue;
+                        }
+
+                        newEvents++;
+                        _lastContact = _lastNewEvent = _time.GetTimestamp();
+                        quiet.OnEvent();
+                        if (gap is not null)
+                        {
+                            ReportGap(gap);
+                            yield return gap;
+                        }
+
+                        if (item.IsTerminal)
+                        {
+                            report.Signal = WatchSignal.TerminalEvent;
+                            ReportFinished(item, serverTime: null);
+                            yield return item;
+                            yield break;
+                        }
+
+                        yield return item;
+                    }
+                }
+                finally
+                {
+                    await events.DisposeAsync().ConfigureAwait(false);
+                    OnConnectionEnded(connection, report);
+                }
+
+                report.Snapshot = quiet.TerminalSnapshot;
+                report.Signal = quiet.Abandoned ? WatchSignal.StreamQuiet
+                    : newEvents > 0 ? WatchSignal.StreamDelivered
+                    : connection.EndedMidEvent ? WatchSignal.StreamCutMidEvent
+                    : WatchSignal.StreamEmpty;
+            }
+
+            ReportAttemptEnded(report);
+        }
+        finally
+        {
+            await quiet.DisposeAsync().ConfigureAwait(false);
+            LibraryActivity.Stop(activity);
+        }
+    }
+
+    /// <summary>Sends the stream request and sorts a failure into the signal it means.</summary>
+    private async Task<SseConnection?> ConnectAsync(AttemptReport report, QuietStreamCheck quiet, CancellationToken cancellationToken)
+    {
+        using var request = _endpoints.CreateStreamRequest(_sequencer.LastEventId);
+        try
+        {
+            var connection = await _connector.ConnectAsync(request, quiet.Token).ConfigureAwait(false);
+            if (connection is null)
+            {
+                report.Signal = WatchSignal.StreamNoContent;
+            }
+
+            return connection;
+        }
+        catch (OperationCanceledException ex) when (quiet.Abandoned && !cancellationToken.IsCancellationRequested)
+        {
+            (report.Signal, report.Error, report.Snapshot) = (WatchSignal.StreamQuiet, QuietAbandoned(quiet, ex), quiet.TerminalSnapshot);
+        }
+        catch (SseTransientException ex) when (ex.StatusCode == HttpStatusCode.NotImplemented)
+        {
+            (report.Signal, report.Error) = (WatchSignal.StreamUnusable, ex);
+        }
+        catch (SseTransientException ex)
+        {
+            (report.Signal, report.Error, report.RetryAfter) = (WatchSignal.StreamRefused, ex, ex.RetryAfter);
+        }
+        catch (SseHttpStatusException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new SseHttpStatusException(ex.StatusCode, ex.RequestUri,
+                $"Execution '{_executionId}': the stream endpoint refused access ({(int)ex.StatusCode} {ex.StatusCode}). Check the credentials the HttpClient sends.");
+        }
+        catch (SseHttpStatusException ex)
+        {
+            (report.Signal, report.Error) = (WatchSignal.StreamUnusable, ex);
+        }
+        catch (SseContentTypeException ex)
+        {
+            (report.Signal, report.Error) = (WatchSignal.StreamUnusable, ex);
+        }
+
+        return null;
+    }
+
+    /// <summary>The quiet check's question, asked beside a quiet stream: the snapshot, if it shows the end.</summary>
+    private async Task<ExecutionSnapshot?> ReadTerminalSnapshotAsync(CancellationToken cancellationToken)
+    {
+        ExecutionMetrics.SnapshotReads.Add(1);
+        var result = await _snapshots.ReadAsync(_executionId, _endpoints, cancellationToken).ConfigureAwait(false);
+        return result.Snapshot is { IsTerminal: true } snapshot ? snapshot : null;
+    }
+
+    private static TimeoutException QuietAbandoned(QuietStreamCheck quiet, Exception cause) => new(quiet.TerminalSnapshot is null
+        ? $"The stream brought no new event for {quiet.Interval} while the watch waited for events the server has; the connection was abandoned."
+        : $"The stream brought no new event for {quiet.Interval} while the snapshot shows the execution ended; the connection was abandoned.", cause);
+}

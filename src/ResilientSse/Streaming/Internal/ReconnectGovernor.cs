@@ -1,0 +1,131 @@
+using System.Runtime.CompilerServices;
+
+namespace ResilientSse.Streaming.Internal;
+
+/// <summary>
+/// Spreads the reconnections of many subscriptions to one origin in one process, so that a mass cut (a proxy or
+/// server restart) does not bring them all back in the same instant. Reconnections are booked into 10 ms slots per
+/// origin; a slot holds a few reconnections, or more when many subscriptions share the origin, so that a reconnection
+/// of all of them spreads over at least <see cref="MinimumSpread"/>. A lone subscription is never delayed.
+/// </summary>
+/// <remarks>
+/// One governor per <see cref="TimeProvider"/> (the process's clock, or a test's fake one); one lane per origin,
+/// joined by each subscription for its lifetime. Booking only ever adds to a wait the policy chose, never shortens it.
+/// </remarks>
+internal sealed class ReconnectGovernor
+{
+    /// <summary>The shortest time over which the reconnections of every subscription of an origin are spread.</summary>
+    public static readonly TimeSpan MinimumSpread = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many reconnections a slot takes at least, whatever the number of subscriptions.</summary>
+    public const int MinimumPerSlot = 4;
+
+    private static readonly TimeSpan SlotLength = TimeSpan.FromMilliseconds(10);
+    private static readonly ConditionalWeakTable<TimeProvider, ReconnectGovernor> ByClock = [];
+
+    private readonly TimeProvider _timeProvider;
+    private readonly Dictionary<string, Lane> _lanes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock _gate = new();
+
+    private ReconnectGovernor(TimeProvider timeProvider) => _timeProvider = timeProvider;
+
+    /// <summary>Returns the governor of <paramref name="timeProvider"/>'s clock.</summary>
+    public static ReconnectGovernor For(TimeProvider timeProvider) => ByClock.GetValue(timeProvider, static clock => new ReconnectGovernor(clock));
+
+    /// <summary>Joins the lane of <paramref name="uri"/>'s origin; dispose the lane to leave it.</summary>
+    public Lane Join(Uri uri)
+    {
+        var origin = uri.IsAbsoluteUri ? uri.GetLeftPart(UriPartial.Authority) : string.Empty;
+        lock (_gate)
+        {
+            if (!_lanes.TryGetValue(origin, out var lane))
+            {
+                lane = new Lane(this, origin);
+                _lanes.Add(origin, lane);
+            }
+
+            lane.Members++;
+            return lane;
+        }
+    }
+
+    private void Leave(Lane lane)
+    {
+        lock (_gate)
+        {
+            if (--lane.Members == 0)
+            {
+                _lanes.Remove(lane.Origin);
+            }
+        }
+    }
+
+    /// <summary>The reconnections of one origin: booked slots and the subscriptions that share them.</summary>
+    internal sealed class Lane : IDisposable
+    {
+        private readonly ReconnectGovernor _governor;
+        private readonly Dictionary<long, int> _booked = [];
+        private int _left;
+
+        internal Lane(ReconnectGovernor governor, string origin)
+        {
+            _governor = governor;
+            Origin = origin;
+        }
+
+        /// <summary>Gets the origin (scheme, host and port).</summary>
+        public string Origin { get; }
+
+        /// <summary>Gets the number of subscriptions in the lane; guarded by the governor's lock.</summary>
+        internal int Members { get; set; }
+
+        /// <summary>
+        /// Books a reconnection <paramref name="delay"/> from now, in the first slot at or after that time with room
+        /// left, and returns the wait until it: <paramref name="delay"/>, or longer when the slots are full.
+        /// </summary>
+        public TimeSpan Reserve(TimeSpan delay)
+        {
+            var clock = _governor._timeProvider;
+            var now = clock.GetUtcNow();
+            var due = now + delay;
+            var slotTicks = SlotLength.Ticks;
+            lock (_governor._gate)
+            {
+                var perSlot = Math.Max(MinimumPerSlot, (int)(Members / (MinimumSpread.Ticks / slotTicks)));
+                var slot = due.UtcTicks / slotTicks;
+                Prune(now.UtcTicks / slotTicks);
+                while (_booked.TryGetValue(slot, out var count) && count >= perSlot)
+                {
+                    slot++;
+                }
+
+                _booked[slot] = _booked.GetValueOrDefault(slot) + 1;
+                var slotStart = new DateTimeOffset(slot * slotTicks, TimeSpan.Zero);
+                return slotStart > due ? slotStart - now : delay;
+            }
+        }
+
+        /// <summary>Leaves the lane.</summary>
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _left, 1) == 0)
+            {
+                _governor.Leave(this);
+            }
+        }
+
+        private void Prune(long currentSlot)
+        {
+            // Bookings are few per subscription; forget past slots once they outnumber the subscriptions.
+            if (_booked.Count <= (Members * 2) + 64)
+            {
+                return;
+            }
+
+            foreach (var slot in _booked.Keys.Where(slot => slot < currentSlot).ToList())
+            {
+                _booked.Remove(slot);
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Time.Testing;
+using ResilientSse.Streaming.Internal;
+
+namespace ResilientSse.Tests.Streaming;
+
+public class ReconnectGovernorTests
+{
+    private static readonly Uri Origin = new("http://127.0.0.1:5080/workflow/executions/a/stream");
+
+    private readonly FakeTimeProvider _clock = new();
+
+    [Fact]
+    public void Reserve_ALoneSubscription_IsNeverDelayed()
+    {
+        using var lane = ReconnectGovernor.For(_clock).Join(Origin);
+
+        Assert.Equal(TimeSpan.Zero, lane.Reserve(TimeSpan.Zero));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), lane.Reserve(TimeSpan.FromMilliseconds(250)));
+    }
+
+    [Fact]
+    public void Reserve_TwoThousandSubscriptionsCutAtOnce_SpreadsThemSoNoHundredMillisecondsHoldMoreThanAFifth()
+    {
+        var governor = ReconnectGovernor.For(_clock);
+        var lanes = Enumerable.Range(0, 2000).Select(_ => governor.Join(Origin)).ToList();
+
+        var waits = lanes.Select(lane => lane.Reserve(TimeSpan.Zero)).ToList();
+
+        var busiest = waits.GroupBy(wait => (long)(wait.TotalMilliseconds / 100)).Max(window => window.Count());
+        Assert.True(busiest <= 400, $"{busiest} of 2000 reconnections in one 100 ms window");
+        Assert.True(waits.Max() >= ReconnectGovernor.MinimumSpread - TimeSpan.FromMilliseconds(20), $"spread over only {waits.Max()}");
+        lanes.ForEach(lane => lane.Dispose());
+    }
+
+    [Fact]
+    public void Reserve_OnlyEverAddsToTheWaitAsked()
+    {
+        var governor = ReconnectGovernor.For(_clock);
+        var lanes = Enumerable.Range(0, 50).Select(_ => governor.Join(Origin)).ToList();
+        var random = new Random(7);
+
+        foreach (var lane in lanes)
+        {
+            var asked = TimeSpan.FromMilliseconds(random.Next(0, 40));
+            Assert.True(lane.Reserve(asked) >= asked);
+        }
+
+        lanes.ForEach(lane => lane.Dispose());
+    }
+
+    [Fact]
+    public void Reserve_OtherOrigins_DoNotShareSlots()
+    {
+        var governor = ReconnectGovernor.For(_clock);
+        var crowd = Enumerable.Range(0, 100).Select(_ => governor.Join(Origin)).ToList();
+        crowd.ForEach(lane => lane.Reserve(TimeSpan.Zero));
+
+        using var other = governor.Join(new Uri("http://127.0.0.2:5080/stream"));
+
+        Assert.Equal(TimeSpan.Zero, other.Reserve(TimeSpan.Zero));
+        crowd.ForEach(lane => lane.Dispose());
+    }
+
+    [Fact]
+    public void Reserve_AfterTheSlotsPassed_IsNotDelayedAgain()
+    {
+        var governor = ReconnectGovernor.For(_clock);
+        var crowd = Enumerable.Range(0, 100).Select(_ => governor.Join(Origin)).ToList();
+        crowd.ForEach(lane => lane.Reserve(TimeSpan.Zero));
+
+        _clock.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(TimeSpan.Zero, crowd[0].Reserve(TimeSpan.Zero));
+        crowd.ForEach(lane => lane.Dispose());
+    }
+}
