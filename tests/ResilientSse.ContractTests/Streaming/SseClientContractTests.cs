@@ -37,7 +37,7 @@ public sealed class SseClientContractTests : IDisposable
     [Fact]
     public async Task ServerRetry_IsHonouredAsTheReconnectDelay()
     {
-        _server.On(Path, Sse("retry: 50\ndata: a\n\n"), Status(204));
+        _server.On(Path, Sse("retry: 50\n\n: no event on this connection\n\n"), Status(204));
         var options = Options();
         options.InitialReconnectDelay = options.MaxReconnectDelay = TimeSpan.FromMinutes(1); // a wait on these would time the test out
         options.JitterRatio = 0;

@@ -71,6 +71,11 @@ internal sealed partial class WatchSession
             ExecutionSnapshot? snapshot = null;
             while (true)
             {
+                if (signal != WatchSignal.TerminalEvent && OfflineBudgetSpent(state.Phase))
+                {
+                    signal = WatchSignal.OfflineBudgetSpent;
+                }
+
                 var facts = new WatchFacts(_sequencer.LastSequence, TerminalSequenceOf(snapshot, signal), WaitOwed(), Due(_streamRetryAt), _options.MaxStreamFailures);
                 var (next, action) = WatchMachine.Decide(state, signal, facts);
                 ExecutionLog.Decided(_logger, _executionId, signal, state.Phase, next.Phase, action);
@@ -104,12 +109,6 @@ internal sealed partial class WatchSession
                         break;
 
                     default:
-                        if (OfflineBudgetSpent(state.Phase))
-                        {
-                            signal = WatchSignal.OfflineBudgetSpent;
-                            break;
-                        }
-
                         await WaitForStreamAsync(state.Failures, cancellationToken).ConfigureAwait(false);
                         var report = new AttemptReport();
                         await foreach (var item in AttemptAsync(report, state.Phase, cancellationToken).ConfigureAwait(false))
