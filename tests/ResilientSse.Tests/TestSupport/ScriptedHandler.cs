@@ -15,6 +15,9 @@ internal sealed class ScriptedHandler : HttpMessageHandler
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
+    /// <summary>Gets or sets the clock that stamps each request; none when <see langword="null"/>.</summary>
+    public TimeProvider? Clock { get; set; }
+
     public ScriptedHandler On(string path, params Func<HttpRequestMessage, HttpResponseMessage>[] steps)
     {
         var queue = _scripts.GetOrAdd(path, _ => new());
@@ -32,18 +35,21 @@ internal sealed class ScriptedHandler : HttpMessageHandler
     {
         cancellationToken.ThrowIfCancellationRequested();
         var path = request.RequestUri!.AbsolutePath;
-        Requests.Enqueue(new RecordedRequest(path, request.Headers.TryGetValues("Last-Event-ID", out var values) ? values.Single() : null));
+        var lastEventId = request.Headers.TryGetValues("Last-Event-ID", out var values) ? values.Single() : null;
+        var at = Clock?.GetUtcNow();
         if (_scripts.TryGetValue(path, out var queue) && queue.TryDequeue(out var step))
         {
             _last[path] = step;
         }
         else if (!_last.TryGetValue(path, out step))
         {
+            Requests.Enqueue(new RecordedRequest(path, lastEventId, at, HttpStatusCode.NotFound));
             return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound) { RequestMessage = request });
         }
 
         var response = step(request);
         response.RequestMessage = request;
+        Requests.Enqueue(new RecordedRequest(path, lastEventId, at, response.StatusCode));
         return Task.FromResult(response);
     }
 
@@ -71,4 +77,4 @@ internal sealed class ScriptedHandler : HttpMessageHandler
     };
 }
 
-internal sealed record RecordedRequest(string Path, string? LastEventId);
+internal sealed record RecordedRequest(string Path, string? LastEventId, DateTimeOffset? At = null, HttpStatusCode Status = HttpStatusCode.OK);
