@@ -43,22 +43,24 @@ internal static class LoadHarness
         });
 
         var stopwatch = Stopwatch.StartNew();
-        // In "incident" mode the runs start 10 ms apart, so that each cut is a single cut (the ending latency of one
-        // watch); started together, their cuts would be one mass cut, which the reconnect governor spreads on purpose.
-        var ids = await Task.WhenAll(Enumerable.Range(0, watches).Select(async i =>
+        // Each run is watched from the moment it starts. In "incident" mode the runs start 10 ms apart, so that each
+        // cut is a single cut (the ending latency of one watch); started together, their cuts would be one mass cut,
+        // which the reconnect governor spreads on purpose.
+        var results = await Task.WhenAll(Enumerable.Range(0, watches).Select(async i =>
         {
             if (incidentOnly)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(10 * i));
             }
 
-            using var response = await http.PostAsJsonAsync("workflow/executions", new { workflowId = "very-long", input = new { stages, delayMs = 100 } });
-            response.EnsureSuccessStatusCode();
-            using var snapshot = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            return snapshot.RootElement.GetProperty("id").GetString()!;
-        }));
-        var results = await Task.WhenAll(ids.Select(async id =>
-        {
+            string id;
+            using (var response = await http.PostAsJsonAsync("workflow/executions", new { workflowId = "very-long", input = new { stages, delayMs = 100 } }))
+            {
+                response.EnsureSuccessStatusCode();
+                using var snapshot = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                id = snapshot.RootElement.GetProperty("id").GetString()!;
+            }
+
             var items = new List<ExecutionEvent>();
             await foreach (var item in watcher.WatchAsync(id))
             {
