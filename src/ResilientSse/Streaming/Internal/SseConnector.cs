@@ -37,8 +37,8 @@ internal sealed class SseConnector
         HttpResponseMessage? response = null;
         try
         {
-            idle.Restart();
             SseLog.Connecting(_logger, request.RequestUri);
+            idle.BeginWait();
             try
             {
                 response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, idle.Token).ConfigureAwait(false);
@@ -57,6 +57,10 @@ internal sealed class SseConnector
             {
                 throw translated;
             }
+            finally
+            {
+                idle.EndWait();
+            }
 
             if (response.StatusCode == HttpStatusCode.NoContent)
             {
@@ -66,6 +70,7 @@ internal sealed class SseConnector
 
             Classify(response, request.RequestUri);
             Stream body;
+            idle.BeginWait();
             try
             {
                 body = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
@@ -73,6 +78,10 @@ internal sealed class SseConnector
             catch (Exception ex) when (idle.Translate(ex, "opening the response body") is { } translated)
             {
                 throw translated;
+            }
+            finally
+            {
+                idle.EndWait();
             }
 
             var connection = new SseConnection(response, new SseResponseStream(body, idle), idle, _options.MaxEventSize, _logger);

@@ -3,7 +3,8 @@ using ResilientSse.Diagnostics;
 namespace ResilientSse.Streaming.Internal;
 
 /// <summary>
-/// The response body as the parser sees it: every read restarts the idle timer and is bounded by it, bytes are
+/// The response body as the parser sees it: every read is a wait the idle timer bounds (the time between reads is
+/// the consumer's and does not count), bytes are
 /// counted, and network failures become <see cref="SseTransientException"/>. A read-only, forward-only wrapper; it owns the inner stream.
 /// </summary>
 internal sealed class SseResponseStream : Stream
@@ -36,7 +37,7 @@ internal sealed class SseResponseStream : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        _idle.Restart();
+        _idle.BeginWait();
         ValueTask<int> pending;
         try
         {
@@ -44,12 +45,14 @@ internal sealed class SseResponseStream : Stream
         }
         catch (Exception ex) when (_idle.Translate(ex, "while reading the stream") is { } translated)
         {
+            _idle.EndWait();
             return ValueTask.FromException<int>(translated);
         }
 
         // Bytes the transport already has are accounted for without an async state machine.
         if (pending.IsCompletedSuccessfully)
         {
+            _idle.EndWait();
             var read = pending.Result;
             Account(buffer.Span[..read]);
             return new ValueTask<int>(read);
@@ -68,6 +71,11 @@ internal sealed class SseResponseStream : Stream
         catch (Exception ex) when (_idle.Translate(ex, "while reading the stream") is { } translated)
         {
             throw translated;
+        }
+        finally
+        {
+            // Whatever the consumer does with these bytes until its next read is not the server's silence.
+            _idle.EndWait();
         }
 
         Account(buffer.Span[..read]);
