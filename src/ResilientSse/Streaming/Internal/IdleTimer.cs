@@ -22,6 +22,7 @@ internal sealed class IdleTimer : IDisposable
     private readonly ITimer? _timer;
     private long _waitStart = NotWaiting;
     private int _armed;
+    private volatile bool _aborted;
 
     public IdleTimer(TimeSpan timeout, TimeProvider timeProvider, CancellationToken consumerToken)
     {
@@ -36,7 +37,7 @@ internal sealed class IdleTimer : IDisposable
         _registration = consumerToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _source);
     }
 
-    /// <summary>Gets the token that cancels when the consumer cancels or the idle timeout passes.</summary>
+    /// <summary>Gets the token that cancels when the consumer cancels, the idle timeout passes, or <see cref="Abort"/> is called.</summary>
     public CancellationToken Token => _source.Token;
 
     /// <summary>Gets whether a wait on the network is pending (between <see cref="BeginWait"/> and <see cref="EndWait"/>).</summary>
@@ -58,6 +59,26 @@ internal sealed class IdleTimer : IDisposable
 
     /// <summary>Notes that the pending wait ended (bytes arrived, the stream ended, or the wait failed).</summary>
     public void EndWait() => Volatile.Write(ref _waitStart, NotWaiting);
+
+    /// <summary>Gets the time provider the timeout runs on.</summary>
+    public TimeProvider TimeProvider => _timeProvider;
+
+    /// <summary>
+    /// Cancels <see cref="Token"/> for good because the connection is being closed: a pending wait ends at once, and
+    /// its failure reads as <see cref="ObjectDisposedException"/> rather than as an idle timeout.
+    /// </summary>
+    public void Abort()
+    {
+        _aborted = true;
+        try
+        {
+            _source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed already: nothing waits any more.
+        }
+    }
 
     private void OnTimer()
     {
@@ -89,7 +110,8 @@ internal sealed class IdleTimer : IDisposable
 
     /// <summary>
     /// Translates a failure of a network wait: the consumer's cancellation stays an <see cref="OperationCanceledException"/>
-    /// for the consumer's token; an idle timeout, another timeout, or a network failure becomes a <see cref="SseTransientException"/>.
+    /// for the consumer's token; a wait cut short by <see cref="Abort"/> becomes an <see cref="ObjectDisposedException"/>;
+    /// an idle timeout, another timeout, or a network failure becomes a <see cref="SseTransientException"/>.
     /// Returns <see langword="null"/> for anything else, which propagates as it is.
     /// </summary>
     public Exception? Translate(Exception exception, string during)
@@ -97,6 +119,11 @@ internal sealed class IdleTimer : IDisposable
         if (_consumerToken.IsCancellationRequested)
         {
             return exception is OperationCanceledException or HttpRequestException or IOException ? new OperationCanceledException(exception.Message, exception, _consumerToken) : null;
+        }
+
+        if (_aborted && exception is OperationCanceledException or HttpRequestException or IOException or ObjectDisposedException)
+        {
+            return new ObjectDisposedException($"The connection was closed {during}.", exception);
         }
 
         return exception switch
