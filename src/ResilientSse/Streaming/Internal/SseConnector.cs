@@ -106,13 +106,39 @@ internal sealed class SseConnector
         request.Headers.CacheControl ??= new CacheControlHeaderValue { NoCache = true };
     }
 
+    /// <summary>
+    /// The type/subtype of the response's <c>Content-Type</c>, parameters and spacing left out; null when there is none.
+    /// A header the strict parser refuses (<c>text/event-stream;</c>, which browsers accept) is read raw.
+    /// </summary>
+    private static string? MediaTypeOf(HttpContent content)
+    {
+        if (content.Headers.ContentType?.MediaType is { } parsed)
+        {
+            return parsed;
+        }
+
+        if (!content.Headers.NonValidated.TryGetValues("Content-Type", out var values))
+        {
+            return null;
+        }
+
+        foreach (var value in values)
+        {
+            // The first value decides, as it would have had it parsed.
+            var semicolon = value.IndexOf(';', StringComparison.Ordinal);
+            return (semicolon < 0 ? value : value[..semicolon]).Trim();
+        }
+
+        return null;
+    }
+
     private void Classify(HttpResponseMessage response, Uri? uri)
     {
         var status = response.StatusCode;
         var code = (int)status;
         if (status == HttpStatusCode.OK)
         {
-            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            var mediaType = MediaTypeOf(response.Content);
             if (!string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
             {
                 throw new SseContentTypeException(mediaType, uri,
