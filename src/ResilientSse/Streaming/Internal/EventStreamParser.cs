@@ -46,6 +46,7 @@ internal sealed class EventStreamParser : IDisposable
     private bool _skipLf;
     private bool _bomChecked;
     private bool _endOfStream;
+    private bool _blockHasIdField;
     private string? _eventType;
     private string _lastEventIdBuffer;
     private long _blockBytes;
@@ -80,6 +81,12 @@ internal sealed class EventStreamParser : IDisposable
     /// <c>id:</c> line of a block cut off by the end of the stream.
     /// </summary>
     public string LastEventId { get; private set; }
+
+    /// <summary>
+    /// Gets whether the block of the event just dispatched had an <c>id</c> field the spec processes (any value
+    /// without NUL, the empty value included). <see cref="LastEventId"/> cannot tell: it persists from earlier events.
+    /// </summary>
+    public bool DispatchedIdField { get; private set; }
 
     /// <summary>Gets the reconnection time set by the last valid <c>retry:</c> field, if any.</summary>
     public TimeSpan? ReconnectionInterval { get; private set; }
@@ -322,6 +329,7 @@ internal sealed class EventStreamParser : IDisposable
             if (value.IndexOf((byte)0) < 0)
             {
                 _lastEventIdBuffer = Encoding.UTF8.GetString(value);
+                _blockHasIdField = true;
             }
         }
         else if (field.SequenceEqual("retry"u8))
@@ -341,9 +349,12 @@ internal sealed class EventStreamParser : IDisposable
         LastEventId = _lastEventIdBuffer;
         if (!_hasData)
         {
-            _eventType = null;
+            (_eventType, _blockHasIdField) = (null, false);
             return false;
         }
+
+        DispatchedIdField = _blockHasIdField;
+        _blockHasIdField = false;
 
         // The data buffer ends with the LF appended after the last data line: it is not part of the data.
         Data = Encoding.UTF8.GetString(_data, 0, _dataLength - 1);

@@ -72,7 +72,7 @@ internal sealed class SseConnection : IAsyncDisposable
             SseLog.EventReceived(_logger, parser.EventType, parser.LastEventId, parser.Data.Length);
         }
 
-        return new SseEvent { EventType = parser.EventType, Data = parser.Data, LastEventId = parser.LastEventId, Connection = connectionNumber };
+        return new SseEvent { EventType = parser.EventType, Data = parser.Data, LastEventId = parser.LastEventId, HasIdField = parser.DispatchedIdField, Connection = connectionNumber };
     }
 
     /// <summary>Counts the last events.</summary>
