@@ -15,9 +15,12 @@ public readonly struct SseEvent
     /// </summary>
     public string LastEventId { get; init; }
 
+    /// <summary>
+    /// Gets whether the event's own block had an <c>id</c> field (an empty value included). When it had none,
+    /// <see cref="LastEventId"/> is the one in effect from an earlier event, not this event's own.
+    /// </summary>
+    internal bool HasIdField { get; init; }
+
     /// <summary>Gets the number of the connection, within the subscription, that delivered the event (from 1).</summary>
     public int Connection { get; init; }
-
-    /// <summary>Gets whether the event's own block had an <c>id</c> field; without one, <see cref="LastEventId"/> is an earlier event's.</summary>
-    internal bool HasIdField { get; init; }
 }

@@ -25,14 +25,20 @@ internal sealed class EventStreamParser : IDisposable
     private const byte LF = (byte)'\n';
     private const int InitialBufferSize = 4096;
 
+    // Who may return the buffers: a pending read may still write into _buffer, so disposal leaves that to its end.
+    private const int Idle = 0;
+    private const int Reading = 1;
+    private const int Disposed = 2;
+
     private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
 
     private readonly Stream _stream;
     private readonly int _maxEventSize;
     private readonly CancellationToken _cancellationToken;
     private readonly EventTypeCache _eventTypes = new();
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
-    private byte[] _data = ArrayPool<byte>.Shared.Rent(256);
+    private readonly ArrayPool<byte> _pool;
+    private byte[] _buffer;
+    private byte[] _data;
     private int _start;
     private int _end;
     private int _dataLength;
@@ -40,18 +46,23 @@ internal sealed class EventStreamParser : IDisposable
     private bool _skipLf;
     private bool _bomChecked;
     private bool _endOfStream;
+    private bool _blockHasIdField;
     private string? _eventType;
     private string _lastEventIdBuffer;
     private long _blockBytes;
-    private bool _blockHasId;
+    private int _state;
 
     /// <summary>Creates a parser that reads <paramref name="stream"/>, with <paramref name="lastEventId"/> in effect at the start.</summary>
     /// <param name="stream">The response body.</param>
     /// <param name="lastEventId">The last event ID in effect before this connection.</param>
     /// <param name="maxEventSize">The most bytes one block (its lines with their line ends) may take.</param>
     /// <param name="cancellationToken">Stops reading.</param>
-    public EventStreamParser(Stream stream, string lastEventId, int maxEventSize, CancellationToken cancellationToken)
+    /// <param name="pool">Where the buffers come from; <see cref="ArrayPool{T}.Shared"/> unless a test watches them.</param>
+    public EventStreamParser(Stream stream, string lastEventId, int maxEventSize, CancellationToken cancellationToken, ArrayPool<byte>? pool = null)
     {
+        _pool = pool ?? ArrayPool<byte>.Shared;
+        _buffer = _pool.Rent(InitialBufferSize);
+        _data = _pool.Rent(256);
         _stream = stream;
         _maxEventSize = maxEventSize;
         _cancellationToken = cancellationToken;
@@ -71,7 +82,10 @@ internal sealed class EventStreamParser : IDisposable
     /// </summary>
     public string LastEventId { get; private set; }
 
-    /// <summary>Gets whether the block of the event just dispatched had an <c>id</c> field (one without NUL, empty or not).</summary>
+    /// <summary>
+    /// Gets whether the block of the event just dispatched had an <c>id</c> field the spec processes (any value
+    /// without NUL, the empty value included). <see cref="LastEventId"/> cannot tell: it persists from earlier events.
+    /// </summary>
     public bool DispatchedIdField { get; private set; }
 
     /// <summary>Gets whether bytes of a block that has not ended are held: at the end of the stream, an event was cut off.</summary>
@@ -101,46 +115,96 @@ internal sealed class EventStreamParser : IDisposable
                 return AwaitReadThenMoveNextAsync(read);
             }
 
+            ThrowIfDisposedDuringRead(EndRead());
             Accept(read.Result);
         }
     }
 
+    /// <summary>
+    /// Returns the buffers to the pool — at once, or, while a read into them is pending, when that read ends (the
+    /// read then fails with <see cref="ObjectDisposedException"/>). Safe to call from another thread than the reader's.
+    /// </summary>
     public void Dispose()
     {
-        if (_buffer.Length == 0)
+        if (Interlocked.Exchange(ref _state, Disposed) == Idle)
         {
-            return;
+            ReturnBuffers();
         }
-
-        ArrayPool<byte>.Shared.Return(_buffer);
-        ArrayPool<byte>.Shared.Return(_data);
-        _buffer = _data = [];
     }
 
     private async ValueTask<bool> AwaitReadThenMoveNextAsync(ValueTask<int> read)
     {
-        Accept(await read.ConfigureAwait(false));
+        int count;
+        var open = true;
+        try
+        {
+            count = await read.ConfigureAwait(false);
+        }
+        finally
+        {
+            open = EndRead();
+        }
+
+        ThrowIfDisposedDuringRead(open);
+        Accept(count);
         return await MoveNextAsync().ConfigureAwait(false);
     }
 
     /// <summary>Makes room after the unprocessed bytes (compacting, or growing for a long line) and reads into it.</summary>
     private ValueTask<int> ReadMore()
     {
-        if (_start > 0)
+        ObjectDisposedException.ThrowIf(Interlocked.CompareExchange(ref _state, Reading, Idle) != Idle, this);
+
+        try
         {
-            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
-            (_start, _end) = (0, _end - _start);
+            if (_start > 0)
+            {
+                _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+                (_start, _end) = (0, _end - _start);
+            }
+
+            if (_end == _buffer.Length)
+            {
+                var larger = _pool.Rent(_buffer.Length * 2);
+                _buffer.AsSpan(0, _end).CopyTo(larger);
+                _pool.Return(_buffer);
+                _buffer = larger;
+            }
+
+            return _stream.ReadAsync(_buffer.AsMemory(_end), _cancellationToken);
+        }
+        catch
+        {
+            EndRead();
+            throw;
+        }
+    }
+
+    /// <summary>Notes that the read ended; false when the parser was disposed meanwhile (its buffers are returned now).</summary>
+    private bool EndRead()
+    {
+        if (Interlocked.CompareExchange(ref _state, Idle, Reading) == Reading)
+        {
+            return true;
         }
 
-        if (_end == _buffer.Length)
-        {
-            var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
-            _buffer.AsSpan(0, _end).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = larger;
-        }
+        ReturnBuffers();
+        return false;
+    }
 
-        return _stream.ReadAsync(_buffer.AsMemory(_end), _cancellationToken);
+    private static void ThrowIfDisposedDuringRead(bool open)
+    {
+        if (!open)
+        {
+            throw new ObjectDisposedException(nameof(EventStreamParser), "The parser was disposed while a read was pending.");
+        }
+    }
+
+    private void ReturnBuffers()
+    {
+        _pool.Return(_buffer);
+        _pool.Return(_data);
+        _buffer = _data = [];
     }
 
     private void Accept(int read)
@@ -268,7 +332,7 @@ internal sealed class EventStreamParser : IDisposable
             if (value.IndexOf((byte)0) < 0)
             {
                 _lastEventIdBuffer = Encoding.UTF8.GetString(value);
-                _blockHasId = true;
+                _blockHasIdField = true;
             }
         }
         else if (field.SequenceEqual("retry"u8))
@@ -286,12 +350,14 @@ internal sealed class EventStreamParser : IDisposable
     private bool Dispatch()
     {
         LastEventId = _lastEventIdBuffer;
-        (DispatchedIdField, _blockHasId) = (_blockHasId, false);
         if (!_hasData)
         {
-            _eventType = null;
+            (_eventType, _blockHasIdField) = (null, false);
             return false;
         }
+
+        DispatchedIdField = _blockHasIdField;
+        _blockHasIdField = false;
 
         // The data buffer ends with the LF appended after the last data line: it is not part of the data.
         Data = Encoding.UTF8.GetString(_data, 0, _dataLength - 1);
@@ -305,9 +371,9 @@ internal sealed class EventStreamParser : IDisposable
         var needed = _dataLength + value.Length + 1;
         if (needed > _data.Length)
         {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _data.Length * 2));
+            var larger = _pool.Rent(Math.Max(needed, _data.Length * 2));
             _data.AsSpan(0, _dataLength).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_data);
+            _pool.Return(_data);
             _data = larger;
         }
 

@@ -4,27 +4,31 @@ namespace ResilientSse.Streaming.Internal;
 
 /// <summary>
 /// One connection's cancellation: the consumer's token, and an idle timeout on the connection's
-/// <see cref="TimeProvider"/> that every wait on the network restarts — the wait for the response headers, for
-/// the first byte, and for each byte after. It also turns what a cancelled or failed wait threw into what the
-/// reconnect loop understands.
+/// <see cref="TimeProvider"/> that measures how long the library has been waiting for the network — for the
+/// response headers, for the first byte, and for each byte after. Time the consumer spends on an event, while no
+/// wait is pending, never counts. It also turns what a cancelled or failed wait threw into what the reconnect loop
+/// understands.
 /// </summary>
 internal sealed class IdleTimer : IDisposable
 {
+    /// <summary>The value of <see cref="_waitStart"/> while no wait is pending.</summary>
+    private const long NotWaiting = long.MinValue;
+
     private readonly CancellationTokenSource _source = new();
     private readonly CancellationTokenRegistration _registration;
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _timeProvider;
     private readonly CancellationToken _consumerToken;
     private readonly ITimer? _timer;
-    private long _lastActivity;
+    private long _waitStart = NotWaiting;
     private int _armed;
+    private volatile bool _aborted;
 
     public IdleTimer(TimeSpan timeout, TimeProvider timeProvider, CancellationToken consumerToken)
     {
         _timeout = timeout;
         _timeProvider = timeProvider;
         _consumerToken = consumerToken;
-        _lastActivity = timeProvider.GetTimestamp();
         if (timeout != Timeout.InfiniteTimeSpan)
         {
             _timer = timeProvider.CreateTimer(static state => ((IdleTimer)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -33,27 +37,62 @@ internal sealed class IdleTimer : IDisposable
         _registration = consumerToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _source);
     }
 
-    /// <summary>Gets the token that cancels when the consumer cancels or the idle timeout passes.</summary>
+    /// <summary>Gets the token that cancels when the consumer cancels, the idle timeout passes, or <see cref="Abort"/> is called.</summary>
     public CancellationToken Token => _source.Token;
 
+    /// <summary>Gets whether a wait on the network is pending (between <see cref="BeginWait"/> and <see cref="EndWait"/>).</summary>
+    public bool IsWaiting => Volatile.Read(ref _waitStart) != NotWaiting;
+
     /// <summary>
-    /// Starts the idle timeout again from now. Called on every read, so it only notes the time: the timer, armed
-    /// once, checks the last activity when it fires and re-arms itself for the rest of the timeout.
+    /// Notes that a wait on the network starts now: the idle timeout runs from here until <see cref="EndWait"/>.
+    /// Called on every read, so it only notes the time: the timer, armed once, checks the pending wait when it fires
+    /// and re-arms itself for the rest of the timeout.
     /// </summary>
-    public void Restart()
+    public void BeginWait()
     {
-        Volatile.Write(ref _lastActivity, _timeProvider.GetTimestamp());
+        Volatile.Write(ref _waitStart, _timeProvider.GetTimestamp());
         if (_timer is not null && _armed == 0 && Interlocked.Exchange(ref _armed, 1) == 0)
         {
             _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
         }
     }
 
-    private void OnTimer()
+    /// <summary>Notes that the pending wait ended (bytes arrived, the stream ended, or the wait failed).</summary>
+    public void EndWait() => Volatile.Write(ref _waitStart, NotWaiting);
+
+    /// <summary>Gets the time provider the timeout runs on.</summary>
+    public TimeProvider TimeProvider => _timeProvider;
+
+    /// <summary>
+    /// Cancels <see cref="Token"/> for good because the connection is being closed: a pending wait ends at once, and
+    /// its failure reads as <see cref="ObjectDisposedException"/> rather than as an idle timeout.
+    /// </summary>
+    public void Abort()
     {
-        var idle = _timeProvider.GetElapsedTime(Volatile.Read(ref _lastActivity));
+        _aborted = true;
         try
         {
+            _source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed already: nothing waits any more.
+        }
+    }
+
+    private void OnTimer()
+    {
+        var waitStart = Volatile.Read(ref _waitStart);
+        try
+        {
+            if (waitStart == NotWaiting)
+            {
+                // The consumer has the connection (or it is between reads): its time is not the server's silence.
+                _timer!.Change(_timeout, Timeout.InfiniteTimeSpan);
+                return;
+            }
+
+            var idle = _timeProvider.GetElapsedTime(waitStart);
             if (idle >= _timeout)
             {
                 _source.Cancel();
@@ -71,14 +110,20 @@ internal sealed class IdleTimer : IDisposable
 
     /// <summary>
     /// Translates a failure of a network wait: the consumer's cancellation stays an <see cref="OperationCanceledException"/>
-    /// for the consumer's token; an idle timeout, another timeout, or a network failure becomes a
-    /// <see cref="SseTransientException"/>. Returns <see langword="null"/> for anything else, which propagates as it is.
+    /// for the consumer's token; a wait cut short by <see cref="Abort"/> becomes an <see cref="ObjectDisposedException"/>;
+    /// an idle timeout, another timeout, or a network failure becomes a <see cref="SseTransientException"/>.
+    /// Returns <see langword="null"/> for anything else, which propagates as it is.
     /// </summary>
     public Exception? Translate(Exception exception, string during)
     {
         if (_consumerToken.IsCancellationRequested)
         {
             return exception is OperationCanceledException or HttpRequestException or IOException ? new OperationCanceledException(exception.Message, exception, _consumerToken) : null;
+        }
+
+        if (_aborted && exception is OperationCanceledException or HttpRequestException or IOException or ObjectDisposedException)
+        {
+            return new ObjectDisposedException($"The connection was closed {during}.", exception);
         }
 
         return exception switch

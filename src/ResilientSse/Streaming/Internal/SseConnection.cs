@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using ResilientSse.Diagnostics;
@@ -19,11 +20,14 @@ internal sealed class SseConnection : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly bool _traceEvents;
     private readonly int _maxEventSize;
+    private readonly ArrayPool<byte>? _pool;
     private EventStreamParser? _parser;
     private int _uncountedEvents;
 
-    public SseConnection(HttpResponseMessage response, SseResponseStream body, IdleTimer idle, int maxEventSize, ILogger logger)
+    /// <summary>Wraps an established response; <paramref name="pool"/> (the shared pool by default) lends the parser its buffers.</summary>
+    public SseConnection(HttpResponseMessage response, SseResponseStream body, IdleTimer idle, int maxEventSize, ILogger logger, ArrayPool<byte>? pool = null)
     {
+        _pool = pool;
         _maxEventSize = maxEventSize;
         _response = response;
         _body = body;
@@ -52,7 +56,7 @@ internal sealed class SseConnection : IAsyncDisposable
     /// <param name="lastEventId">The last event ID in effect before this connection (sent as <c>Last-Event-ID</c>).</param>
     /// <param name="cancellationToken">Stops reading.</param>
     public EventStreamParser StartReading(string lastEventId, CancellationToken cancellationToken) =>
-        _parser = new EventStreamParser(_body, lastEventId, _maxEventSize, cancellationToken);
+        _parser = new EventStreamParser(_body, lastEventId, _maxEventSize, cancellationToken, _pool);
 
     /// <summary>Turns the event the parser just dispatched into an <see cref="SseEvent"/>.</summary>
     public SseEvent Dispatch(int connectionNumber)
@@ -71,7 +75,7 @@ internal sealed class SseConnection : IAsyncDisposable
             SseLog.EventReceived(_logger, parser.EventType, parser.LastEventId, parser.Data.Length);
         }
 
-        return new SseEvent { EventType = parser.EventType, Data = parser.Data, LastEventId = parser.LastEventId, Connection = connectionNumber, HasIdField = parser.DispatchedIdField };
+        return new SseEvent { EventType = parser.EventType, Data = parser.Data, LastEventId = parser.LastEventId, HasIdField = parser.DispatchedIdField, Connection = connectionNumber };
     }
 
     /// <summary>Counts the last events.</summary>
@@ -101,6 +105,10 @@ internal sealed class SseConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Closes the connection at once: a body that has not ended is aborted, not drained (a pending read ends), and
+    /// the parser's buffers go back to the pool once no read into them is pending.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _body.DisposeAsync().ConfigureAwait(false);

@@ -37,8 +37,8 @@ internal sealed class SseConnector
         HttpResponseMessage? response = null;
         try
         {
-            idle.Restart();
             SseLog.Connecting(_logger, request.RequestUri);
+            idle.BeginWait();
             try
             {
                 response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, idle.Token).ConfigureAwait(false);
@@ -57,6 +57,10 @@ internal sealed class SseConnector
             {
                 throw translated;
             }
+            finally
+            {
+                idle.EndWait();
+            }
 
             if (response.StatusCode == HttpStatusCode.NoContent)
             {
@@ -66,6 +70,7 @@ internal sealed class SseConnector
 
             Classify(response, request.RequestUri);
             Stream body;
+            idle.BeginWait();
             try
             {
                 body = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
@@ -73,6 +78,10 @@ internal sealed class SseConnector
             catch (Exception ex) when (idle.Translate(ex, "opening the response body") is { } translated)
             {
                 throw translated;
+            }
+            finally
+            {
+                idle.EndWait();
             }
 
             var connection = new SseConnection(response, new SseResponseStream(body, idle), idle, _options.MaxEventSize, _logger);
@@ -97,13 +106,39 @@ internal sealed class SseConnector
         request.Headers.CacheControl ??= new CacheControlHeaderValue { NoCache = true };
     }
 
+    /// <summary>
+    /// The type/subtype of the response's <c>Content-Type</c>, parameters and spacing left out; null when there is none.
+    /// A header the strict parser refuses (<c>text/event-stream;</c>, which browsers accept) is read raw.
+    /// </summary>
+    private static string? MediaTypeOf(HttpContent content)
+    {
+        if (content.Headers.ContentType?.MediaType is { } parsed)
+        {
+            return parsed;
+        }
+
+        if (!content.Headers.NonValidated.TryGetValues("Content-Type", out var values))
+        {
+            return null;
+        }
+
+        foreach (var value in values)
+        {
+            // The first value decides, as it would have had it parsed.
+            var semicolon = value.IndexOf(';', StringComparison.Ordinal);
+            return (semicolon < 0 ? value : value[..semicolon]).Trim();
+        }
+
+        return null;
+    }
+
     private void Classify(HttpResponseMessage response, Uri? uri)
     {
         var status = response.StatusCode;
         var code = (int)status;
         if (status == HttpStatusCode.OK)
         {
-            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            var mediaType = MediaTypeOf(response.Content);
             if (!string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
             {
                 throw new SseContentTypeException(mediaType, uri,
