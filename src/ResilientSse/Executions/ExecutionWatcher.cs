@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Polly;
 using ResilientSse.Executions.Internal;
 using ResilientSse.Streaming.Internal;
 
@@ -24,6 +25,7 @@ public sealed class ExecutionWatcher : IExecutionWatcher
     private readonly Uri _baseAddress;
     private readonly SseConnector _connector;
     private readonly SnapshotReader _snapshots;
+    private readonly ResiliencePipeline _streamRequests;
 
     /// <summary>Creates a watcher that uses <paramref name="httpClient"/> for every request.</summary>
     /// <param name="httpClient">The client; its <see cref="HttpClient.BaseAddress"/> is used when <see cref="ExecutionWatcherOptions.BaseAddress"/> is not set.</param>
@@ -52,6 +54,7 @@ public sealed class ExecutionWatcher : IExecutionWatcher
         _logger = factory.CreateLogger<ExecutionWatcher>();
         _connector = new SseConnector(httpClient, options.Stream, _timeProvider, factory.CreateLogger<SseConnector>());
         _snapshots = new SnapshotReader(httpClient, options, _timeProvider);
+        _streamRequests = OwedWaitStrategy.AddTo(new ResiliencePipelineBuilder { TimeProvider = _timeProvider }).Build();
     }
 
     /// <inheritdoc />
@@ -83,7 +86,7 @@ public sealed class ExecutionWatcher : IExecutionWatcher
     {
         public IAsyncEnumerator<ExecutionEvent> GetAsyncEnumerator(CancellationToken cancellationToken = default)
         {
-            var session = new WatchSession(executionId, watcher._options, watcher.Endpoints(executionId), watcher._connector, watcher._snapshots, watcher._timeProvider, watcher._logger);
+            var session = new WatchSession(executionId, watcher._options, watcher.Endpoints(executionId), watcher._connector, watcher._snapshots, watcher._streamRequests, watcher._timeProvider, watcher._logger);
 
             // The compiler links the token given to WatchAsync with the one given to WithCancellation.
             return session.RunAsync(watchToken).GetAsyncEnumerator(cancellationToken);

@@ -16,6 +16,7 @@ public sealed class QuietStreamCheckTests
     public async Task Quiet_ReadsTheSnapshotAfterEachIntervalWhileItSaysRunning()
     {
         await using var check = new QuietStreamCheck(Interval, _clock, _ => Answer(null), CancellationToken.None);
+        check.Start();
 
         await AdvanceAsync(check, Interval - TimeSpan.FromSeconds(1));
         Assert.Equal(0, Volatile.Read(ref _reads));
@@ -32,6 +33,7 @@ public sealed class QuietStreamCheckTests
     public async Task NewEvents_StartTheQuietAgain()
     {
         await using var check = new QuietStreamCheck(Interval, _clock, _ => Answer(null), CancellationToken.None);
+        check.Start();
 
         for (var i = 0; i < 5; i++)
         {
@@ -48,6 +50,7 @@ public sealed class QuietStreamCheckTests
     public async Task SnapshotShowsTheEnd_CancelsTheTokenAndKeepsTheSnapshotForTheWatch()
     {
         await using var check = new QuietStreamCheck(Interval, _clock, _ => Answer(Ended), CancellationToken.None);
+        check.Start();
 
         await AdvanceAsync(check, Interval);
 
@@ -61,6 +64,7 @@ public sealed class QuietStreamCheckTests
     public async Task NoSnapshotQuestion_QuietAloneAbandonsTheConnection()
     {
         await using var check = new QuietStreamCheck(Interval, _clock, readTerminalSnapshot: null, CancellationToken.None);
+        check.Start();
 
         await AdvanceAsync(check, Interval - TimeSpan.FromSeconds(1));
         Assert.False(check.Token.IsCancellationRequested);
@@ -79,6 +83,7 @@ public sealed class QuietStreamCheckTests
             Interlocked.Increment(ref _reads);
             throw new HttpRequestException("refused");
         }, CancellationToken.None);
+        check.Start();
 
         await AdvanceAsync(check, Interval);
         await AdvanceAsync(check, Interval);
@@ -98,6 +103,7 @@ public sealed class QuietStreamCheckTests
             checkThread = Environment.CurrentManagedThreadId;
             return Answer(null);
         }, CancellationToken.None);
+        check.Start();
 
         timerThread = Environment.CurrentManagedThreadId; // a fake clock fires its timers on the thread that advances it
         await AdvanceAsync(check, Interval);
@@ -110,6 +116,7 @@ public sealed class QuietStreamCheckTests
     public async Task Infinite_NeverReads()
     {
         await using var check = new QuietStreamCheck(Timeout.InfiniteTimeSpan, _clock, _ => Answer(Ended), CancellationToken.None);
+        check.Start();
 
         await AdvanceAsync(check, TimeSpan.FromDays(1));
 

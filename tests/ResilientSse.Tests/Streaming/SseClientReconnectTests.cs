@@ -206,7 +206,25 @@ public sealed class SseClientReconnectTests : IDisposable
         Assert.True(ex.OfflineFor >= ex.Budget);
         Assert.Equal(TimeSpan.FromSeconds(30), ex.Budget);
         Assert.Contains("503", ex.InnerException!.Message, StringComparison.Ordinal);
-        Assert.Equal(TimeSpan.FromSeconds(30), _reconnects.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.Delay));
+
+        // Every wait is the whole backoff — none is cut short to fit the budget, which is checked after each attempt.
+        Assert.Equal([1, 2, 4, 8, 16], _reconnects.Select(r => r.Delay.TotalSeconds));
+    }
+
+    [Fact]
+    public async Task OfflineBudget_RetryAfterLongerThanWhatIsLeft_IsWaitedOutBeforeTheLastAttempt()
+    {
+        using var server = new SseTestServer().ThenStatus(HttpStatusCode.ServiceUnavailable, new RetryConditionHeaderValue(TimeSpan.FromSeconds(50)));
+        using var http = new HttpClient(server);
+        var options = new SseClientOptions { OfflineBudget = TimeSpan.FromSeconds(30), JitterRatio = 0, OnReconnecting = _reconnects.Add };
+        var client = new SseClient(http, options, _clock);
+        var started = _clock.GetUtcNow();
+
+        await Assert.ThrowsAsync<OfflineBudgetExceededException>(() => _clock.DriveAsync(SseClients.CollectAsync(client.SubscribeAsync(SseClients.Address)), TimeSpan.FromSeconds(1)));
+
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal(TimeSpan.FromSeconds(50), _reconnects.Single().Delay);
+        Assert.True(_clock.GetUtcNow() - started >= TimeSpan.FromSeconds(50));
     }
 
     public void Dispose() => _clock.Dispose();

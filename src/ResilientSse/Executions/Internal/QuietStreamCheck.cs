@@ -18,7 +18,7 @@ internal sealed class QuietStreamCheck : IAsyncDisposable
     private readonly Func<CancellationToken, Task<ExecutionSnapshot?>>? _readTerminalSnapshot;
     private readonly CancellationTokenSource _abandon;
     private readonly CancellationTokenSource _stop = new();
-    private readonly ITimer? _timer;
+    private ITimer? _timer;
     private Task _check = Task.CompletedTask;
     private int _checking;
     private int _disposed;
@@ -38,10 +38,6 @@ internal sealed class QuietStreamCheck : IAsyncDisposable
         _lastEvent = timeProvider.GetTimestamp();
         _readTerminalSnapshot = readTerminalSnapshot;
         _abandon = CancellationTokenSource.CreateLinkedTokenSource(connectionToken);
-        if (interval != Timeout.InfiniteTimeSpan)
-        {
-            _timer = timeProvider.CreateTimer(static state => ((QuietStreamCheck)state!).OnTimer(), this, interval, Timeout.InfiniteTimeSpan);
-        }
     }
 
     /// <summary>Gets the token to read the connection with: cancelled when the check abandons it (or with the connection's).</summary>
@@ -58,6 +54,16 @@ internal sealed class QuietStreamCheck : IAsyncDisposable
 
     /// <summary>Gets the interval of quiet that triggers the check.</summary>
     public TimeSpan Interval => _interval;
+
+    /// <summary>Starts watching for quiet: called when the request goes out, so that a wait before it never counts as quiet.</summary>
+    public void Start()
+    {
+        _lastEvent = _timeProvider.GetTimestamp();
+        if (_interval != Timeout.InfiniteTimeSpan && _timer is null)
+        {
+            _timer = _timeProvider.CreateTimer(static state => ((QuietStreamCheck)state!).OnTimer(), this, _interval, Timeout.InfiniteTimeSpan);
+        }
+    }
 
     /// <summary>A new event arrived: the quiet starts again. Only notes the time; the timer re-arms itself for the rest of the interval.</summary>
     public void OnEvent() => Volatile.Write(ref _lastEvent, _timeProvider.GetTimestamp());

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
+using Polly;
 using ResilientSse.Diagnostics;
 using ResilientSse.Streaming;
 using ResilientSse.Streaming.Internal;
@@ -110,13 +111,23 @@ internal sealed partial class WatchSession
         }
     }
 
-    /// <summary>Sends the stream request and sorts a failure into the signal it means.</summary>
+    /// <summary>
+    /// Sends the stream request once the owed wait has passed (through the pipeline's <see cref="OwedWaitStrategy"/>),
+    /// and sorts a failure into the signal it means. The quiet check starts when the request goes out.
+    /// </summary>
     private async Task<SseConnection?> ConnectAsync(AttemptReport report, QuietStreamCheck quiet, CancellationToken cancellationToken)
     {
-        using var request = _endpoints.CreateStreamRequest(_sequencer.LastEventId);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(OwedWaitStrategy.LedgerKey, _ledger);
         try
         {
-            var connection = await _connector.ConnectAsync(request, quiet.Token).ConfigureAwait(false);
+            var connection = await _requests.ExecuteAsync(static async (_, state) =>
+            {
+                var (self, quiet) = state;
+                using var request = self._endpoints.CreateStreamRequest(self._sequencer.LastEventId);
+                quiet.Start();
+                return await self._connector.ConnectAsync(request, quiet.Token).ConfigureAwait(false);
+            }, context, (this, quiet)).ConfigureAwait(false);
             if (connection is null)
             {
                 report.Signal = WatchSignal.StreamNoContent;
@@ -148,6 +159,10 @@ internal sealed partial class WatchSession
         catch (SseContentTypeException ex)
         {
             (report.Signal, report.Error) = (WatchSignal.StreamUnusable, ex);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
 
         return null;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using Polly;
 using ResilientSse.Diagnostics;
 using ResilientSse.Streaming.Internal;
 
@@ -10,7 +11,9 @@ namespace ResilientSse.Executions.Internal;
 /// One watch: the I/O loop that carries out what <see cref="WatchMachine"/> decides — connect, read the snapshot,
 /// poll, finish — and reports each outcome back to it (CONTRACT §3). It keeps one rule itself: no stream request goes
 /// out before the wait the previous answer earned (<see cref="WaitPolicy"/>: <c>Retry-After</c>, <c>retry:</c>,
-/// backoff, one fast resume, the governor), and no snapshot request before a <c>Retry-After</c> the snapshot endpoint sent.
+/// backoff, one fast resume, the governor) — each is booked in the watch's <see cref="WaitLedger"/> and every stream
+/// request passes through the <see cref="OwedWaitStrategy"/> of a Polly pipeline — and no snapshot request before a
+/// <c>Retry-After</c> the snapshot endpoint sent.
 /// </summary>
 internal sealed partial class WatchSession
 {
@@ -20,12 +23,13 @@ internal sealed partial class WatchSession
     private readonly SseConnector _connector;
     private readonly SnapshotReader _snapshots;
     private readonly WaitPolicy _waits;
+    private readonly WaitLedger _ledger;
+    private readonly ResiliencePipeline _requests;
     private readonly EventSequencer _sequencer;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    // The loop's clock: when the next request may go out, and when the server was last heard from.
-    private long _streamNotBefore;
+    // The loop's clock: when the next request may go out (the stream's is the ledger), and when the server was last heard from.
     private long _snapshotNotBefore;
     private long _streamRetryAt;
     private long _lastContact;
@@ -42,9 +46,12 @@ internal sealed partial class WatchSession
         ExecutionEndpoints endpoints,
         SseConnector connector,
         SnapshotReader snapshots,
+        ResiliencePipeline requests,
         TimeProvider timeProvider,
         ILogger logger)
     {
+        _requests = requests;
+        _ledger = new WaitLedger(timeProvider);
         _executionId = executionId;
         _options = options;
         _endpoints = endpoints;
@@ -109,7 +116,7 @@ internal sealed partial class WatchSession
                         break;
 
                     default:
-                        await WaitForStreamAsync(state.Failures, cancellationToken).ConfigureAwait(false);
+                        AnnounceAttempt(state.Failures);
                         var report = new AttemptReport();
                         await foreach (var item in AttemptAsync(report, state.Phase, cancellationToken).ConfigureAwait(false))
                         {
@@ -193,24 +200,20 @@ internal sealed partial class WatchSession
         }
 
         _lastFailure = report.Error ?? _lastFailure;
-        var now = _time.GetTimestamp();
-        var wait = report.Signal == WatchSignal.StreamDelivered ? _waits.AfterDeliveringCut() : _waits.AfterFailure(report.RetryAfter);
-        _streamNotBefore = now + ToTicks(wait);
+        _ledger.Owe(report.Signal == WatchSignal.StreamDelivered ? _waits.AfterDeliveringCut() : _waits.AfterFailure(report.RetryAfter));
         if (phase == WatchPhase.Polling)
         {
-            _streamRetryAt = now + ToTicks(_options.StreamRetryInterval);
+            _streamRetryAt = _time.GetTimestamp() + ToTicks(_options.StreamRetryInterval);
         }
     }
 
-    private async Task WaitForStreamAsync(int failures, CancellationToken cancellationToken)
+    /// <summary>Tells that a reconnection is coming and how long it waits first (the wait itself is the pipeline's).</summary>
+    private void AnnounceAttempt(int failures)
     {
-        var delay = TimeUntil(_streamNotBefore);
         if (_attempts++ > 0)
         {
-            NotifyReconnecting(delay, failures);
+            NotifyReconnecting(_ledger.Remaining, failures);
         }
-
-        await DelayAsync(delay, cancellationToken).ConfigureAwait(false);
     }
 
     private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
@@ -263,7 +266,7 @@ internal sealed partial class WatchSession
         }
     }
 
-    private bool WaitOwed() => !Due(_streamNotBefore);
+    private bool WaitOwed() => _ledger.Owed;
 
     private bool Due(long timestamp) => _time.GetTimestamp() >= timestamp;
 

@@ -16,19 +16,14 @@ internal sealed partial class SseSubscriptionEnumerator
     private bool BudgetExhausted() =>
         _options.OfflineBudget != Timeout.InfiniteTimeSpan && _timeProvider.GetElapsedTime(_lastContact) >= _options.OfflineBudget;
 
-    /// <summary>The wait the last answer earned: after a cut of a connection that delivered events, or after a failure.</summary>
+    /// <summary>
+    /// The wait the last answer earned: after a cut of a connection that delivered events, or after a failure. Never
+    /// shortened to fit the offline budget: no request goes out before its owed wait, and the budget is checked after.
+    /// </summary>
     private TimeSpan NextDelay(Exception? cause, bool delivered)
     {
         _delivered = false;
-        var delay = delivered ? _waits.AfterDeliveringCut() : _waits.AfterFailure((cause as SseTransientException)?.RetryAfter);
-        if (_options.OfflineBudget == Timeout.InfiniteTimeSpan)
-        {
-            return delay;
-        }
-
-        // Never sleep past the budget: the last attempt is made when it runs out.
-        var remaining = _options.OfflineBudget - _timeProvider.GetElapsedTime(_lastContact);
-        return delay < remaining ? delay : remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
+        return delivered ? _waits.AfterDeliveringCut() : _waits.AfterFailure((cause as SseTransientException)?.RetryAfter);
     }
 
     private void ReportConnected(SseConnection connection)

@@ -27,6 +27,7 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
     private readonly CancellationTokenSource? _linkedSource;
     private readonly WaitPolicy _waits;
     private readonly ResiliencePipeline<SseConnection?> _connectPipeline;
+    private readonly WaitLedger _ledger;
     private readonly Activity? _activity;
     private readonly Uri? _baseAddress;
     private SseConnection? _connection;
@@ -48,20 +49,25 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
         _cancellationToken = cancellationToken;
         _linkedSource = linkedSource;
         _waits = new WaitPolicy(options, timeProvider);
+        _ledger = new WaitLedger(timeProvider);
         _lastContact = timeProvider.GetTimestamp();
-        _connectPipeline = new ResiliencePipelineBuilder<SseConnection?> { TimeProvider = timeProvider }
+
+        // Retry decides whether a failed attempt is tried again and books the wait it earned in the ledger; the
+        // owed-wait strategy, which every attempt passes through, waits it out — the wait after a cut too.
+        var builder = new ResiliencePipelineBuilder<SseConnection?> { TimeProvider = timeProvider }
             .AddRetry(new RetryStrategyOptions<SseConnection?>
             {
                 MaxRetryAttempts = int.MaxValue,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is SseTransientException && !BudgetExhausted()),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(NextDelay(args.Outcome.Exception, delivered: false)),
-                OnRetry = args =>
+                DelayGenerator = args =>
                 {
-                    ReportReconnecting(args.RetryDelay, args.Outcome.Exception);
-                    return default;
+                    var delay = NextDelay(args.Outcome.Exception, delivered: false);
+                    _ledger.Owe(delay);
+                    ReportReconnecting(delay, args.Outcome.Exception);
+                    return ValueTask.FromResult<TimeSpan?>(TimeSpan.Zero);
                 },
-            })
-            .Build();
+            });
+        _connectPipeline = OwedWaitStrategy.AddTo(builder).Build();
         _activity = LibraryActivity.Start("ResilientSse.Subscribe");
     }
 
@@ -125,7 +131,7 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
             {
                 var delay = NextDelay(_cause, _delivered);
                 ReportReconnecting(delay, _cause);
-                await Task.Delay(delay, _timeProvider, _cancellationToken).ConfigureAwait(false);
+                _ledger.Owe(delay);
             }
 
             _connection = await ConnectAsync().ConfigureAwait(false);
@@ -213,7 +219,16 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
     {
         try
         {
-            return await _connectPipeline.ExecuteAsync(static (self, token) => self.ConnectOnceAsync(token), this, _cancellationToken).ConfigureAwait(false);
+            var context = ResilienceContextPool.Shared.Get(_cancellationToken);
+            context.Properties.Set(OwedWaitStrategy.LedgerKey, _ledger);
+            try
+            {
+                return await _connectPipeline.ExecuteAsync(static (context, self) => self.ConnectOnceAsync(context.CancellationToken), context, this).ConfigureAwait(false);
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
         }
         catch (SseTransientException ex)
         {

@@ -1,0 +1,29 @@
+namespace ResilientSse.Streaming.Internal;
+
+/// <summary>
+/// What one subscription or watch owes its server: the time before which no stream request may go out. The wait
+/// policy decides how long each answer earns; <see cref="OwedWaitStrategy"/>, which every stream request passes
+/// through, waits it out.
+/// </summary>
+internal sealed class WaitLedger(TimeProvider timeProvider)
+{
+    private long _notBefore = timeProvider.GetTimestamp();
+
+    /// <summary>Gets the wait still owed; zero when none is.</summary>
+    public TimeSpan Remaining
+    {
+        get
+        {
+            var now = timeProvider.GetTimestamp();
+            var notBefore = Volatile.Read(ref _notBefore);
+            return now >= notBefore ? TimeSpan.Zero : timeProvider.GetElapsedTime(now, notBefore);
+        }
+    }
+
+    /// <summary>Gets whether a wait is owed.</summary>
+    public bool Owed => Remaining > TimeSpan.Zero;
+
+    /// <summary>Notes that no request may go out for <paramref name="wait"/> from now.</summary>
+    public void Owe(TimeSpan wait) =>
+        Volatile.Write(ref _notBefore, timeProvider.GetTimestamp() + (long)(wait.TotalSeconds * timeProvider.TimestampFrequency));
+}
