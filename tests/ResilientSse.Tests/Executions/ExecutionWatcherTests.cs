@@ -105,7 +105,7 @@ public sealed class ExecutionWatcherTests : IDisposable
     public async Task WatchAsync_DropRightBeforeTerminalThenStreamRefuses_EndsAtOnceWithSnapshotTerminalAndNoGap()
     {
         // The seed's failure with a stream that will not come back: the snapshot stands for the terminal event.
-        _server.On(StreamPath, Sse(Events(1, 7)), Status(HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30)));
+        _server.On(StreamPath, Sse(Events(1, 7)), Status(HttpStatusCode.ServiceUnavailable));
         _server.On(SnapshotPath, Json(Snapshot("completed", 8)));
 
         // No clock advance: waiting out the backoff or the catch-up timeout here would hang the watch.
@@ -117,6 +117,22 @@ public sealed class ExecutionWatcherTests : IDisposable
         Assert.Equal(ExecutionStatus.Completed, items[^1].Status);
         // The cut one and the fast resume; that was refused, so its backoff is owed and the snapshot stands for the terminal at once.
         Assert.Equal(2, _server.RequestsTo(StreamPath).Count);
+    }
+
+    [Fact]
+    public async Task WatchAsync_StreamRefusedWithRetryAfter_NoRequestToTheServerBeforeIt_ThenTheSnapshotEndsTheWatch()
+    {
+        // Retry-After holds off the whole server, the snapshot endpoint too; retry: and the backoff pace only the stream.
+        _server.Clock = _clock;
+        _server.On(StreamPath, Sse(Events(1, 7)), Status(HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30)));
+        _server.On(SnapshotPath, Json(Snapshot("completed", 8)));
+
+        var items = await WatchAsync();
+
+        Assert.Equal(ExecutionEventSource.Snapshot, items[^1].Source);
+        Assert.DoesNotContain(items, e => e.Kind == ExecutionEventKind.Gap);
+        var refusal = _server.RequestsTo(StreamPath)[1].At!.Value;
+        Assert.All(_server.Requests.Where(r => r.At > refusal), r => Assert.True(r.At - refusal >= TimeSpan.FromSeconds(30), $"{r.Path} asked {r.At - refusal} after a Retry-After of 30 s"));
     }
 
     [Fact]

@@ -171,6 +171,11 @@ internal sealed partial class WatchSession
     /// <summary>The quiet check's question, asked beside a quiet stream: the snapshot, if it shows the end.</summary>
     private async Task<ExecutionSnapshot?> ReadTerminalSnapshotAsync(CancellationToken cancellationToken)
     {
+        if (_retryAfter.Owed)
+        {
+            return null; // the server asked for quiet: the check asks again after the next interval
+        }
+
         ExecutionMetrics.SnapshotReads.Add(1);
         var result = await _snapshots.ReadAsync(_executionId, _endpoints, cancellationToken).ConfigureAwait(false);
         return result.Snapshot is { IsTerminal: true } snapshot ? snapshot : null;

@@ -12,8 +12,9 @@ namespace ResilientSse.Executions.Internal;
 /// poll, finish — and reports each outcome back to it (CONTRACT §3). It keeps one rule itself: no stream request goes
 /// out before the wait the previous answer earned (<see cref="WaitPolicy"/>: <c>Retry-After</c>, <c>retry:</c>,
 /// backoff, one fast resume, the governor) — each is booked in the watch's <see cref="WaitLedger"/> and every stream
-/// request passes through the <see cref="OwedWaitStrategy"/> of a Polly pipeline — and no snapshot request before a
-/// <c>Retry-After</c> the snapshot endpoint sent.
+/// request passes through the <see cref="OwedWaitStrategy"/> of a Polly pipeline. A <c>Retry-After</c> holds off the
+/// whole server: whichever endpoint sent it, neither is asked again before it has passed; <c>retry:</c> and the
+/// backoff pace the stream's reconnections only, so a refused stream still has the snapshot read at once.
 /// </summary>
 internal sealed partial class WatchSession
 {
@@ -24,13 +25,13 @@ internal sealed partial class WatchSession
     private readonly SnapshotReader _snapshots;
     private readonly WaitPolicy _waits;
     private readonly WaitLedger _ledger;
+    private readonly WaitLedger _retryAfter;
     private readonly ResiliencePipeline _requests;
     private readonly EventSequencer _sequencer;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    // The loop's clock: when the next request may go out (the stream's is the ledger), and when the server was last heard from.
-    private long _snapshotNotBefore;
+    // The loop's clock: when the stream may be tried again while polling, and when the server was last heard from.
     private long _streamRetryAt;
     private long _lastContact;
     private long _lastNewEvent;
@@ -52,6 +53,7 @@ internal sealed partial class WatchSession
     {
         _requests = requests;
         _ledger = new WaitLedger(timeProvider);
+        _retryAfter = new WaitLedger(timeProvider);
         _executionId = executionId;
         _options = options;
         _endpoints = endpoints;
@@ -153,14 +155,10 @@ internal sealed partial class WatchSession
         }
     }
 
-    /// <summary>Reads the snapshot, unless its endpoint asked for a wait that has not passed; a snapshot that answers is contact.</summary>
+    /// <summary>Reads the snapshot once a <c>Retry-After</c> the server sent has passed; a snapshot that answers is contact.</summary>
     private async Task<(WatchSignal, ExecutionSnapshot?)> ReadSnapshotAsync(ExecutionSnapshot? previous, CancellationToken cancellationToken)
     {
-        if (!Due(_snapshotNotBefore))
-        {
-            return (WatchSignal.SnapshotUnavailable, previous);
-        }
-
+        await DelayAsync(_retryAfter.Remaining, cancellationToken).ConfigureAwait(false);
         ExecutionMetrics.SnapshotReads.Add(1);
         var result = await _snapshots.ReadAsync(_executionId, _endpoints, cancellationToken).ConfigureAwait(false);
         if (result.Snapshot is { } snapshot)
@@ -180,7 +178,7 @@ internal sealed partial class WatchSession
 
         if (result.RetryAfter is { } retryAfter)
         {
-            _snapshotNotBefore = _time.GetTimestamp() + ToTicks(retryAfter);
+            HoldOff(retryAfter);
         }
 
         ExecutionLog.SnapshotUnavailable(_logger, _executionId, result.Failure);
@@ -201,10 +199,21 @@ internal sealed partial class WatchSession
 
         _lastFailure = report.Error ?? _lastFailure;
         _ledger.Owe(report.Signal == WatchSignal.StreamDelivered ? _waits.AfterDeliveringCut() : _waits.AfterFailure(report.RetryAfter));
+        if (report.RetryAfter is { } retryAfter)
+        {
+            HoldOff(retryAfter);
+        }
         if (phase == WatchPhase.Polling)
         {
             _streamRetryAt = _time.GetTimestamp() + ToTicks(_options.StreamRetryInterval);
         }
+    }
+
+    /// <summary>A <c>Retry-After</c> from either endpoint: no request to the server, stream or snapshot, before it has passed.</summary>
+    private void HoldOff(TimeSpan retryAfter)
+    {
+        _retryAfter.OweAtLeast(retryAfter);
+        _ledger.OweAtLeast(retryAfter);
     }
 
     /// <summary>Tells that a reconnection is coming and how long it waits first (the wait itself is the pipeline's).</summary>
@@ -223,7 +232,7 @@ internal sealed partial class WatchSession
     private TimeSpan PollDelay()
     {
         var delay = Min(_options.PollInterval, TimeUntil(_streamRetryAt));
-        var owed = TimeUntil(_snapshotNotBefore);
+        var owed = _retryAfter.Remaining;
         return owed > delay ? owed : delay;
     }
 

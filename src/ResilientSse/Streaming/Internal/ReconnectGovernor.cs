@@ -5,10 +5,10 @@ namespace ResilientSse.Streaming.Internal;
 /// <summary>
 /// Spreads the reconnections of many subscriptions to one origin in one process, so that a mass cut (a proxy or
 /// server restart) does not bring them all back in the same instant. Reconnections are booked into 10 ms slots per
-/// origin. A slot holds <see cref="MinimumPerSlot"/> reconnections (2,500 a second), or more when so many
+/// origin. A slot holds <see cref="MinimumPerSlot"/> reconnections (1,500 a second), or more when so many
 /// subscriptions share the origin that a reconnection of all of them would take longer than <see cref="LongestSpread"/>.
-/// So 2,000 watches cut at once come back over 0.8 s, an eighth of them in any 100 ms; a lone subscription, or a few
-/// dozen, are never delayed by more than a few milliseconds.
+/// So 2,000 watches cut at once come back over 1.3 s, about 8 % of them in any 100 ms (room for a thread pool that
+/// fires late timers together); a lone subscription, or a few dozen, are delayed by a few milliseconds at most.
 /// </summary>
 /// <remarks>
 /// One governor per <see cref="TimeProvider"/> (the process's clock, or a test's fake one); one lane per origin,
@@ -17,10 +17,10 @@ namespace ResilientSse.Streaming.Internal;
 internal sealed class ReconnectGovernor
 {
     /// <summary>The longest time over which a reconnection of every subscription of an origin is spread.</summary>
-    public static readonly TimeSpan LongestSpread = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan LongestSpread = TimeSpan.FromSeconds(2);
 
     /// <summary>How many reconnections a slot takes at least, whatever the number of subscriptions.</summary>
-    public const int MinimumPerSlot = 25;
+    public const int MinimumPerSlot = 15;
 
     private static readonly TimeSpan SlotLength = TimeSpan.FromMilliseconds(10);
     private static readonly ConditionalWeakTable<TimeProvider, ReconnectGovernor> ByClock = [];

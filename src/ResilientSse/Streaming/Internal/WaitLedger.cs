@@ -23,7 +23,18 @@ internal sealed class WaitLedger(TimeProvider timeProvider)
     /// <summary>Gets whether a wait is owed.</summary>
     public bool Owed => Remaining > TimeSpan.Zero;
 
-    /// <summary>Notes that no request may go out for <paramref name="wait"/> from now.</summary>
-    public void Owe(TimeSpan wait) =>
-        Volatile.Write(ref _notBefore, timeProvider.GetTimestamp() + (long)(wait.TotalSeconds * timeProvider.TimestampFrequency));
+    /// <summary>Notes that no request may go out for <paramref name="wait"/> from now: what the last answer earned.</summary>
+    public void Owe(TimeSpan wait) => Volatile.Write(ref _notBefore, NotBefore(wait));
+
+    /// <summary>Notes that no request may go out for <paramref name="wait"/> from now, unless a longer wait is owed already.</summary>
+    public void OweAtLeast(TimeSpan wait)
+    {
+        var notBefore = NotBefore(wait);
+        if (notBefore > Volatile.Read(ref _notBefore))
+        {
+            Volatile.Write(ref _notBefore, notBefore);
+        }
+    }
+
+    private long NotBefore(TimeSpan wait) => timeProvider.GetTimestamp() + (long)(wait.TotalSeconds * timeProvider.TimestampFrequency);
 }
