@@ -132,6 +132,63 @@ public sealed class ExecutionWatcherReviewTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// §3.5/§3.3: in polling, once StreamRetryInterval passes the machine says Connect even while a long Retry-After
+    /// of the stream is owed, and the loop then sleeps that whole Retry-After without reading the snapshot: an
+    /// execution that ends meanwhile is noticed only an hour later.
+    /// </summary>
+    [Fact]
+    public async Task WatchAsync_PollingWhileTheStreamOwesAnHourOfRetryAfter_KeepsPollingAndEndsWhenTheSnapshotDoes()
+    {
+        var start = _clock.GetUtcNow();
+        _server.On(StreamPath, Status(HttpStatusCode.NotFound), Status(HttpStatusCode.ServiceUnavailable, TimeSpan.FromHours(1)));
+        _server.On(SnapshotPath, _ => _clock.GetUtcNow() - start < TimeSpan.FromSeconds(70)
+            ? Json(Snapshot("running", null))(null!)
+            : Json(Snapshot("completed", 1))(null!));
+
+        var items = await _clock.DriveAsync(Collect(CreateWatcher(Options()).WatchAsync(Id)), Step);
+
+        var ended = items[^1].ReceivedAt - start;
+        Assert.True(items[^1].IsTerminal);
+        Assert.True(ended <= TimeSpan.FromSeconds(80),
+            $"the snapshot turned terminal 70 s in; the watch ended {ended} in (snapshot reads at {string.Join(", ", _server.RequestsTo(SnapshotPath).Select(r => (r.At!.Value - start).TotalSeconds))} s)");
+    }
+
+    /// <summary>
+    /// §3.3 and §3.10: an id-less event is legal and is yielded, but it is not progress through the log. A server that
+    /// greets every connection with an id-less event and then ends it (its log lost the rest) is taken as
+    /// "StreamDelivered" each time, so the watch reconnects for ever and never reads the (terminal) snapshot.
+    /// </summary>
+    [Fact]
+    public async Task WatchAsync_EveryConnectionBringsOnlyAnIdlessGreeting_EndsFromTheSnapshot()
+    {
+        var options = Options();
+        options.OfflineBudget = TimeSpan.FromMinutes(2);
+        _server.On(StreamPath, Sse(Events(1, 3)), Sse("retry: 1000\n\nevent: hello\ndata: {}\n\n"));
+        _server.On(SnapshotPath, Json(Snapshot("completed", 8)));
+        using var stop = new CancellationTokenSource();
+        var work = Collect(CreateWatcher(options).WatchAsync(Id), stop.Token);
+        try
+        {
+            var start = _clock.GetUtcNow();
+            for (var i = 0; i < 2000 && !work.IsCompleted && _clock.GetUtcNow() - start < TimeSpan.FromMinutes(30); i++)
+            {
+                await Task.WhenAny(work, Task.Delay(5));
+                _clock.Advance(TimeSpan.FromSeconds(5));
+            }
+
+            Assert.True(work.IsCompleted,
+                $"after {_clock.GetUtcNow() - start} of id-less greetings ({_server.RequestsTo(StreamPath).Count} stream requests), " +
+                $"the watch still runs; the terminal snapshot was read {_server.RequestsTo(SnapshotPath).Count} times");
+            var items = await work;
+            Assert.True(items[^1].IsTerminal);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
+    }
+
     public void Dispose()
     {
         _server.Dispose();
