@@ -38,9 +38,10 @@ public sealed class ExecutionWatcherOptions
 
     /// <summary>
     /// How many stream attempts in a row may be refused (408, 429, 5xx, a network error) or bring nothing new before
-    /// the watcher switches to polling the snapshot — or, once the snapshot shows the execution ended, reports the
-    /// events still missing as a gap. Connections cut in the middle of an event are progress and do not count, and
-    /// every attempt waits what the server asked for (<c>Retry-After</c>, <c>retry:</c>) first.
+    /// the watcher switches to polling the snapshot. Once the snapshot shows the execution ended, the events still
+    /// missing are reported as a gap only after more than this many such attempts in a row. Connections cut in the
+    /// middle of an event are progress and do not count, and every attempt waits what the server asked for
+    /// (<c>Retry-After</c>, <c>retry:</c>) first.
     /// </summary>
     /// <value>Default: 5.</value>
     public int MaxStreamFailures { get; set; } = ExecutionWatcherDefaults.MaxStreamFailures;

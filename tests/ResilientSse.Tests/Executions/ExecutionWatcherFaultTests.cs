@@ -113,6 +113,18 @@ public sealed class ExecutionWatcherFaultTests : IDisposable
     }
 
     [Fact]
+    public async Task WatchAsync_SnapshotAnswers404WhileTheStreamOnlyRefuses_IsAHiccupNotAnUnknownExecution()
+    {
+        // CONTRACT §3.7: an unknown execution is a 404 on both endpoints.
+        _server.On(StreamPath, Status(HttpStatusCode.ServiceUnavailable), Status(HttpStatusCode.ServiceUnavailable), Sse(Events(1, 8)));
+        _server.On(SnapshotPath, Status(HttpStatusCode.NotFound), Json(Snapshot("running", 0)));
+
+        var items = await WatchAsync(Options());
+
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items.Select(e => e.Sequence));
+    }
+
+    [Fact]
     public async Task WatchAsync_EnumeratedTwice_EachEnumerationIsItsOwnWholeWatch()
     {
         _server.On(StreamPath, Sse(Events(1, 8)));

@@ -30,6 +30,12 @@ public sealed class WatchMachineTests
         foreach (var phase in phases)
         {
             var (current, facts) = Situation(phase, Enum.Parse<WatchSignal>(signal), when);
+        if (when.Contains("bound", StringComparison.Ordinal) && phase == WatchPhase.CatchingUp)
+        {
+            // One fewer is still within the bound: the same row with Bound - 1 failures must not end the watch.
+            var (within, _) = WatchMachine.Decide(current with { Failures = Bound - 1 }, Enum.Parse<WatchSignal>(signal), facts);
+            Assert.Equal(WatchPhase.CatchingUp, within.Phase);
+        }
 
             var (next, decided) = WatchMachine.Decide(current, Enum.Parse<WatchSignal>(signal), facts);
 
@@ -96,9 +102,9 @@ public sealed class WatchMachineTests
             : words.Contains("nothing missing") ? Target
             : 3;
 
-        // "bound": the refused or empty attempts in a row reach MaxStreamFailures — counted before a snapshot
-        // signal while streaming, counting this attempt while catching up.
-        var failures = words.Contains("bound") ? (phase == WatchPhase.CatchingUp ? Bound - 1 : Bound) : 0;
+        // "bound": the refused or empty attempts in a row reach MaxStreamFailures, counted before a snapshot signal while
+        // streaming; while catching up, this attempt makes them more than MaxStreamFailures.
+        var failures = words.Contains("bound") ? Bound : 0;
         var state = new WatchState(phase, failures, phase == WatchPhase.CatchingUp ? Target : 0, words.Contains("attempted"));
         var snapshotLast = signal is WatchSignal.SnapshotTerminal or WatchSignal.StreamQuiet ? Target : 0;
         return (state, new WatchFacts(lastSequence, snapshotLast, words.Contains("wait owed"), words.Contains("stream due"), Bound));

@@ -23,6 +23,8 @@ internal sealed class QuietStreamCheck : IAsyncDisposable
     private int _checking;
     private int _disposed;
     private long _lastEvent;
+    private int _paused;
+    private long _pausedAt;
 
     /// <param name="interval">How long without a new event before the check; infinite turns it off.</param>
     /// <param name="timeProvider">The clock.</param>
@@ -65,8 +67,30 @@ internal sealed class QuietStreamCheck : IAsyncDisposable
         }
     }
 
+    /// <summary>Gets whether the check reads the snapshot (rather than abandoning on quiet alone).</summary>
+    public bool AsksTheSnapshot => _readTerminalSnapshot is not null;
+
     /// <summary>A new event arrived: the quiet starts again. Only notes the time; the timer re-arms itself for the rest of the interval.</summary>
     public void OnEvent() => Volatile.Write(ref _lastEvent, _timeProvider.GetTimestamp());
+
+    /// <summary>The consumer holds an item: until <see cref="Resume"/>, time is the consumer's, not the server's silence.</summary>
+    public void Pause()
+    {
+        _pausedAt = _timeProvider.GetTimestamp();
+        Volatile.Write(ref _paused, 1);
+    }
+
+    /// <summary>
+    /// The consumer asked for more. After a new event the quiet starts again now; after an item that was no progress
+    /// (an event without an id) the quiet goes on, minus the time the consumer held the item.
+    /// </summary>
+    public void Resume(bool progress)
+    {
+        var now = _timeProvider.GetTimestamp();
+        var resumedQuiet = progress ? now : Volatile.Read(ref _lastEvent) + (now - _pausedAt);
+        Volatile.Write(ref _lastEvent, resumedQuiet);
+        Volatile.Write(ref _paused, 0);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -84,6 +108,12 @@ internal sealed class QuietStreamCheck : IAsyncDisposable
 
     private void OnTimer()
     {
+        if (Volatile.Read(ref _paused) != 0)
+        {
+            Rearm(_interval);
+            return;
+        }
+
         var quiet = _timeProvider.GetElapsedTime(Volatile.Read(ref _lastEvent));
         if (quiet < _interval)
         {

@@ -17,10 +17,13 @@ namespace ResilientSse.Executions.Internal;
 /// <item>A terminal snapshot stands for the log's terminal event. The events before it that the watch lacks are
 /// fetched over the stream for as long as the server keeps answering; they are reported as a gap only when the server
 /// refuses them — 204, a permanent status, quiet instead of a replay, or more refused or empty attempts in a row than
-/// <see cref="WatchFacts.MaxFailures"/> — or when the offline budget passes without a new event. The stream's own
+/// <see cref="WatchFacts.MaxFailures"/> (CONTRACT §3.4: "more non-200 answers than a documented bound") — or when the
+/// offline budget passes without a new event. The stream's own
 /// terminal event gets one attempt when nothing else is missing, unless a wait is owed or the stream has already shown
 /// it will not send it: then the snapshot ends the watch at once.</item>
-/// <item>Connections that are accepted and then cut in the middle of an event are progress, not refusals.</item>
+/// <item>Connections that are accepted and then cut in the middle of an event are progress, not refusals: they are
+/// not counted, but the snapshot is read after each, so a stream that never completes an event cannot hold a watch
+/// whose execution ended.</item>
 /// <item>More failures in a row than the bound while the execution runs send the watch to polling; a connection that
 /// delivers brings it back.</item>
 /// </list>
@@ -52,8 +55,9 @@ internal static class WatchMachine
 
     private static (WatchState, WatchAction) FromStreaming(WatchState state, WatchSignal signal, in WatchFacts facts) => signal switch
     {
-        Started or StreamCutMidEvent => (state, Connect),
+        Started => (state, Connect),
         StreamDelivered => (state with { Failures = 0 }, Connect),
+        StreamCutMidEvent => (state, ReadSnapshot),
         StreamEmpty or StreamRefused or StreamNoContent => (state with { Failures = state.Failures + 1 }, ReadSnapshot),
         StreamUnusable => (state with { Phase = Polling, Failures = 0 }, ReadSnapshot),
         StreamQuiet => Ending(state, facts.SnapshotLast, facts, streamWillNotSendIt: true),
@@ -65,7 +69,7 @@ internal static class WatchMachine
     private static (WatchState, WatchAction) FromCatchingUp(WatchState state, WatchSignal signal, in WatchFacts facts) => signal switch
     {
         StreamDelivered => Ending(state with { Failures = 0 }, state.Target, facts, streamWillNotSendIt: false),
-        StreamEmpty or StreamRefused when state.Failures + 1 >= facts.MaxFailures => (state with { Phase = Finished, Failures = state.Failures + 1 }, FinishFromSnapshot),
+        StreamEmpty or StreamRefused when state.Failures + 1 > facts.MaxFailures => (state with { Phase = Finished, Failures = state.Failures + 1 }, FinishFromSnapshot),
         StreamEmpty or StreamRefused => Ending(state with { Failures = state.Failures + 1 }, state.Target, facts, streamWillNotSendIt: false),
         StreamQuiet or StreamNoContent or StreamUnusable => (state with { Phase = Finished }, FinishFromSnapshot),
         _ => Ending(state, state.Target, facts, streamWillNotSendIt: false),
@@ -76,7 +80,7 @@ internal static class WatchMachine
         Started => (state, ReadSnapshot),
         StreamDelivered or StreamCutMidEvent => (state with { Phase = WatchPhase.Streaming, Failures = 0 }, Connect),
         StreamQuiet or SnapshotTerminal => Ending(state, facts.SnapshotLast, facts, streamWillNotSendIt: true),
-        SnapshotRunning or SnapshotUnavailable when facts.StreamRetryDue => (state, Connect),
+        SnapshotRunning or SnapshotUnavailable when facts.StreamRetryDue && !facts.WaitOwed => (state, Connect),
         _ => (state, PollLater),
     };
 

@@ -18,8 +18,8 @@ internal sealed partial class WatchSession
     {
         var activity = LibraryActivity.Start("ResilientSse.Connect", _activity);
 
-        // While the stream brings nothing new, the quiet check reads the snapshot beside it (while catching up, the end
-        // is known: quiet alone means the replay is not coming).
+        // While the stream brings nothing new, the quiet check reads the snapshot beside it, from the request on. While
+        // catching up the end is known: quiet alone, once connected, means the replay is not coming.
         var quiet = new QuietStreamCheck(_options.QuietStreamCheckInterval, _time, phase == WatchPhase.CatchingUp ? null : ReadTerminalSnapshotAsync, cancellationToken);
         try
         {
@@ -33,6 +33,7 @@ internal sealed partial class WatchSession
             await using (connection.ConfigureAwait(false))
             {
                 OnConnected(connection);
+                quiet.Start();
                 var newEvents = 0;
                 var events = connection.ReadEventsAsync(_sequencer.LastEventId ?? string.Empty, _connections, quiet.Token).GetAsyncEnumerator(quiet.Token);
                 try
@@ -69,9 +70,16 @@ internal sealed partial class WatchSession
                             continue;
                         }
 
-                        newEvents++;
-                        _lastContact = _lastNewEvent = _time.GetTimestamp();
-                        quiet.OnEvent();
+                        // Progress is an event that moves the log on; an id-less one is yielded, but proves nothing.
+                        if (item.Sequence is not null)
+                        {
+                            newEvents++;
+                            _lastContact = _lastNewEvent = _time.GetTimestamp();
+                            quiet.OnEvent();
+                        }
+
+                        // The quiet check pauses while the consumer holds an item: its time is not the server's silence.
+                        quiet.Pause();
                         if (gap is not null)
                         {
                             ReportGap(gap);
@@ -87,6 +95,7 @@ internal sealed partial class WatchSession
                         }
 
                         yield return item;
+                        quiet.Resume(progress: item.Sequence is not null);
                     }
                 }
                 finally
@@ -125,7 +134,11 @@ internal sealed partial class WatchSession
             {
                 var (self, quiet) = state;
                 using var request = self._endpoints.CreateStreamRequest(self._sequencer.LastEventId);
-                quiet.Start();
+                if (quiet.AsksTheSnapshot)
+                {
+                    quiet.Start(); // a slow answer while the snapshot shows the end is abandoned too
+                }
+
                 return await self._connector.ConnectAsync(request, quiet.Token).ConfigureAwait(false);
             }, context, (this, quiet)).ConfigureAwait(false);
             if (connection is null)
@@ -155,6 +168,7 @@ internal sealed partial class WatchSession
         catch (SseHttpStatusException ex)
         {
             (report.Signal, report.Error) = (WatchSignal.StreamUnusable, ex);
+            _streamNotFound |= ex.StatusCode == HttpStatusCode.NotFound;
         }
         catch (SseContentTypeException ex)
         {
@@ -171,13 +185,18 @@ internal sealed partial class WatchSession
     /// <summary>The quiet check's question, asked beside a quiet stream: the snapshot, if it shows the end.</summary>
     private async Task<ExecutionSnapshot?> ReadTerminalSnapshotAsync(CancellationToken cancellationToken)
     {
-        if (_retryAfter.Owed)
+        if (_snapshotLedger.Owed)
         {
-            return null; // the server asked for quiet: the check asks again after the next interval
+            return null; // the snapshot endpoint asked for a wait: the check asks again after the next interval
         }
 
         ExecutionMetrics.SnapshotReads.Add(1);
         var result = await _snapshots.ReadAsync(_executionId, _endpoints, cancellationToken).ConfigureAwait(false);
+        if (result.RetryAfter is { } retryAfter)
+        {
+            _snapshotLedger.Owe(retryAfter);
+        }
+
         return result.Snapshot is { IsTerminal: true } snapshot ? snapshot : null;
     }
 

@@ -12,9 +12,9 @@ namespace ResilientSse.Executions.Internal;
 /// poll, finish — and reports each outcome back to it (CONTRACT §3). It keeps one rule itself: no stream request goes
 /// out before the wait the previous answer earned (<see cref="WaitPolicy"/>: <c>Retry-After</c>, <c>retry:</c>,
 /// backoff, one fast resume, the governor) — each is booked in the watch's <see cref="WaitLedger"/> and every stream
-/// request passes through the <see cref="OwedWaitStrategy"/> of a Polly pipeline. A <c>Retry-After</c> holds off the
-/// whole server: whichever endpoint sent it, neither is asked again before it has passed; <c>retry:</c> and the
-/// backoff pace the stream's reconnections only, so a refused stream still has the snapshot read at once.
+/// request passes through the <see cref="OwedWaitStrategy"/> of a Polly pipeline — and no snapshot request before a
+/// <c>Retry-After</c> the snapshot endpoint sent. A wait is owed to the endpoint whose answer earned it: a refused
+/// stream still has the snapshot read at once, and a stream that asked for an hour leaves the polling going.
 /// </summary>
 internal sealed partial class WatchSession
 {
@@ -25,7 +25,7 @@ internal sealed partial class WatchSession
     private readonly SnapshotReader _snapshots;
     private readonly WaitPolicy _waits;
     private readonly WaitLedger _ledger;
-    private readonly WaitLedger _retryAfter;
+    private readonly WaitLedger _snapshotLedger;
     private readonly ResiliencePipeline _requests;
     private readonly EventSequencer _sequencer;
     private readonly TimeProvider _time;
@@ -39,7 +39,9 @@ internal sealed partial class WatchSession
     private int _connections;
     private int _attempts;
     private bool _everConnected;
+    private bool _streamNotFound;
     private Activity? _activity;
+    private ReconnectGovernor.Membership? _governor;
 
     public WatchSession(
         string executionId,
@@ -53,7 +55,7 @@ internal sealed partial class WatchSession
     {
         _requests = requests;
         _ledger = new WaitLedger(timeProvider);
-        _retryAfter = new WaitLedger(timeProvider);
+        _snapshotLedger = new WaitLedger(timeProvider);
         _executionId = executionId;
         _options = options;
         _endpoints = endpoints;
@@ -70,8 +72,8 @@ internal sealed partial class WatchSession
         ExecutionLog.WatchStarted(_logger, _executionId, _endpoints.StreamUri, _endpoints.SnapshotUri);
         ExecutionMetrics.Watches.Add(1);
         _activity = ExecutionActivity.StartWatch(_executionId, _endpoints.StreamUri);
-        using var lane = ReconnectGovernor.For(_time).Join(_endpoints.StreamUri);
-        _waits.Lane = lane;
+        using var membership = ReconnectGovernor.For(_time).Join(_endpoints.StreamUri);
+        _governor = membership;
         _lastContact = _lastNewEvent = _time.GetTimestamp();
         try
         {
@@ -155,10 +157,14 @@ internal sealed partial class WatchSession
         }
     }
 
-    /// <summary>Reads the snapshot once a <c>Retry-After</c> the server sent has passed; a snapshot that answers is contact.</summary>
+    /// <summary>Reads the snapshot — unless its endpoint asked for a wait that has not passed; a snapshot that answers is contact.</summary>
     private async Task<(WatchSignal, ExecutionSnapshot?)> ReadSnapshotAsync(ExecutionSnapshot? previous, CancellationToken cancellationToken)
     {
-        await DelayAsync(_retryAfter.Remaining, cancellationToken).ConfigureAwait(false);
+        if (_snapshotLedger.Owed)
+        {
+            return (WatchSignal.SnapshotUnavailable, previous);
+        }
+
         ExecutionMetrics.SnapshotReads.Add(1);
         var result = await _snapshots.ReadAsync(_executionId, _endpoints, cancellationToken).ConfigureAwait(false);
         if (result.Snapshot is { } snapshot)
@@ -169,16 +175,16 @@ internal sealed partial class WatchSession
             return (snapshot.IsTerminal ? WatchSignal.SnapshotTerminal : WatchSignal.SnapshotRunning, snapshot);
         }
 
-        // The snapshot is authoritative on whether an execution exists; before any stream connection a 404
-        // there means an unknown id. Once the stream has served the execution, a 404 is a server hiccup.
-        if (result.NotFound && !_everConnected)
+        // An unknown execution is a 404 on both endpoints (CONTRACT §3.7). Once the stream has served the execution,
+        // or while it only refused (503, 204), a 404 of the snapshot alone is a server hiccup, retried as one.
+        if (result.NotFound && !_everConnected && _streamNotFound)
         {
             throw new ExecutionNotFoundException(_executionId, _endpoints.SnapshotUri);
         }
 
         if (result.RetryAfter is { } retryAfter)
         {
-            HoldOff(retryAfter);
+            _snapshotLedger.Owe(retryAfter);
         }
 
         ExecutionLog.SnapshotUnavailable(_logger, _executionId, result.Failure);
@@ -199,28 +205,21 @@ internal sealed partial class WatchSession
 
         _lastFailure = report.Error ?? _lastFailure;
         _ledger.Owe(report.Signal == WatchSignal.StreamDelivered ? _waits.AfterDeliveringCut() : _waits.AfterFailure(report.RetryAfter));
-        if (report.RetryAfter is { } retryAfter)
-        {
-            HoldOff(retryAfter);
-        }
         if (phase == WatchPhase.Polling)
         {
             _streamRetryAt = _time.GetTimestamp() + ToTicks(_options.StreamRetryInterval);
         }
     }
 
-    /// <summary>A <c>Retry-After</c> from either endpoint: no request to the server, stream or snapshot, before it has passed.</summary>
-    private void HoldOff(TimeSpan retryAfter)
-    {
-        _retryAfter.OweAtLeast(retryAfter);
-        _ledger.OweAtLeast(retryAfter);
-    }
-
-    /// <summary>Tells that a reconnection is coming and how long it waits first (the wait itself is the pipeline's).</summary>
+    /// <summary>
+    /// A reconnection is coming: book its slot with the governor (only now, so that waits which end in a snapshot or a
+    /// poll take no slot from other watches) and tell how long it waits first (the wait itself is the pipeline's).
+    /// </summary>
     private void AnnounceAttempt(int failures)
     {
         if (_attempts++ > 0)
         {
+            _ledger.OweAtLeast(_governor!.Reserve(_ledger.Remaining));
             NotifyReconnecting(_ledger.Remaining, failures);
         }
     }
@@ -228,11 +227,16 @@ internal sealed partial class WatchSession
     private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
         delay > TimeSpan.Zero ? Task.Delay(delay, _time, cancellationToken) : Task.CompletedTask;
 
-    /// <summary>The wait before the next poll: the interval, but no longer than until the stream is due, nor shorter than the snapshot endpoint asked.</summary>
+    /// <summary>
+    /// The wait before the next poll: the interval, but no longer than until the stream may be tried again (due and no
+    /// wait owed to it), nor shorter than a wait the snapshot endpoint asked for.
+    /// </summary>
     private TimeSpan PollDelay()
     {
-        var delay = Min(_options.PollInterval, TimeUntil(_streamRetryAt));
-        var owed = _retryAfter.Remaining;
+        var untilStream = TimeUntil(_streamRetryAt);
+        var streamOwed = _ledger.Remaining;
+        var delay = Min(_options.PollInterval, untilStream > streamOwed ? untilStream : streamOwed);
+        var owed = _snapshotLedger.Remaining;
         return owed > delay ? owed : delay;
     }
 

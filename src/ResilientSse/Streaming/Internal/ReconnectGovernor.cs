@@ -34,8 +34,8 @@ internal sealed class ReconnectGovernor
     /// <summary>Returns the governor of <paramref name="timeProvider"/>'s clock.</summary>
     public static ReconnectGovernor For(TimeProvider timeProvider) => ByClock.GetValue(timeProvider, static clock => new ReconnectGovernor(clock));
 
-    /// <summary>Joins the lane of <paramref name="uri"/>'s origin; dispose the lane to leave it.</summary>
-    public Lane Join(Uri uri)
+    /// <summary>Joins the lane of <paramref name="uri"/>'s origin; dispose the membership to leave it.</summary>
+    public Membership Join(Uri uri)
     {
         var origin = uri.IsAbsoluteUri ? uri.GetLeftPart(UriPartial.Authority) : string.Empty;
         lock (_gate)
@@ -47,7 +47,7 @@ internal sealed class ReconnectGovernor
             }
 
             lane.Members++;
-            return lane;
+            return new Membership(lane);
         }
     }
 
@@ -62,12 +62,44 @@ internal sealed class ReconnectGovernor
         }
     }
 
+    /// <summary>One subscription's place in its origin's lane: books its reconnections there, and leaves once disposed.</summary>
+    internal sealed class Membership : IDisposable
+    {
+        private readonly Lane _lane;
+        private int _left;
+
+        internal Membership(Lane lane) => _lane = lane;
+
+        /// <summary>Gets the number of subscriptions in the lane.</summary>
+        internal int Members
+        {
+            get
+            {
+                lock (_lane.Governor._gate)
+                {
+                    return _lane.Members;
+                }
+            }
+        }
+
+        /// <inheritdoc cref="Lane.Reserve"/>
+        public TimeSpan Reserve(TimeSpan delay) => _lane.Reserve(delay);
+
+        /// <summary>Leaves the lane; only the first call counts.</summary>
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _left, 1) == 0)
+            {
+                _lane.Governor.Leave(_lane);
+            }
+        }
+    }
+
     /// <summary>The reconnections of one origin: booked slots and the subscriptions that share them.</summary>
-    internal sealed class Lane : IDisposable
+    internal sealed class Lane
     {
         private readonly ReconnectGovernor _governor;
         private readonly Dictionary<long, int> _booked = [];
-        private int _left;
 
         internal Lane(ReconnectGovernor governor, string origin)
         {
@@ -77,6 +109,9 @@ internal sealed class ReconnectGovernor
 
         /// <summary>Gets the origin (scheme, host and port).</summary>
         public string Origin { get; }
+
+        /// <summary>Gets the governor the lane belongs to.</summary>
+        public ReconnectGovernor Governor => _governor;
 
         /// <summary>Gets the number of subscriptions in the lane; guarded by the governor's lock.</summary>
         internal int Members { get; set; }
@@ -104,15 +139,6 @@ internal sealed class ReconnectGovernor
                 _booked[slot] = _booked.GetValueOrDefault(slot) + 1;
                 var slotStart = new DateTimeOffset(slot * slotTicks, TimeSpan.Zero);
                 return slotStart > due ? slotStart - now : delay;
-            }
-        }
-
-        /// <summary>Leaves the lane.</summary>
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _left, 1) == 0)
-            {
-                _governor.Leave(this);
             }
         }
 

@@ -11,7 +11,7 @@ internal sealed partial class SseSubscriptionEnumerator
     private int _connections;
     private long _lastContact;
     private bool _delivered;
-    private ReconnectGovernor.Lane? _lane;
+    private ReconnectGovernor.Membership? _lane;
 
     private bool BudgetExhausted() =>
         _options.OfflineBudget != Timeout.InfiniteTimeSpan && _timeProvider.GetElapsedTime(_lastContact) >= _options.OfflineBudget;

@@ -44,7 +44,7 @@ internal sealed class WaitPolicy
     public TimeSpan BaseDelay => _serverRetry ?? _options.InitialReconnectDelay;
 
     /// <summary>Gets or sets the governor lane that spreads this endpoint's reconnections; none when <see langword="null"/>.</summary>
-    public ReconnectGovernor.Lane? Lane { get; set; }
+    public ReconnectGovernor.Membership? Lane { get; set; }
 
     /// <summary>Takes the server's <c>retry:</c> value as the base delay from now on.</summary>
     public void SetServerRetry(TimeSpan retry) => _serverRetry = retry;
