@@ -186,32 +186,24 @@ internal sealed class WatchReport
     }
 
     /// <summary>
-    /// (d) No stream request sooner than it was owed: after a refusal, its Retry-After (from when it was sent); after a
-    /// response the proxy cut, reset or stalled, the last <c>retry:</c> (from when it ended) — except one early reconnect
-    /// after a response that delivered an event, and another only after a connection stayed up for <c>retry:</c>.
+    /// (d) No request sooner than it was owed. A Retry-After is owed to the endpoint that sent it (a refused stream may
+    /// still have its snapshot read at once): no request to that endpoint before it passed, counted from when it was
+    /// sent. After a stream response the proxy cut, reset or stalled, the last <c>retry:</c> (from when it ended) —
+    /// except one early reconnect after a response that delivered an event, and another only after a connection
+    /// stayed up for <c>retry:</c>.
     /// </summary>
     private void CheckOwedWaits(ChaosRules rules)
     {
+        CheckRetryAfter(ProxyEndpoint.Stream, RetryAfterStream, rules);
+        CheckRetryAfter(ProxyEndpoint.Snapshot, RetryAfterSnapshot, rules);
         var slack = rules.ClockSlack.TotalMilliseconds;
         var streams = Run.Exchanges.Where(e => e.Request.Endpoint == ProxyEndpoint.Stream).OrderBy(e => e.AcceptedAt).ToList();
-        var refusals = Run.Exchanges.Where(e => e.IsRefusal).ToList();
         var retry = rules.DefaultRetry.TotalMilliseconds;
         var earlyUsed = false;
         var upLongSinceEarly = false;
         ProxyExchange? previous = null;
         foreach (var next in streams)
         {
-            var from = previous?.AcceptedAt ?? long.MinValue;
-            foreach (var refusal in refusals.Where(r => r.RefusedAt >= from && r.RefusedAt < next.AcceptedAt))
-            {
-                if (Elapsed(refusal.OwedUntil!.Value, next.AcceptedAt) < -slack)
-                {
-                    Add(refusal.Request.Endpoint == ProxyEndpoint.Stream ? RetryAfterStream : RetryAfterSnapshot,
-                        $"stream request #{next.Request.Connection} came {Elapsed(refusal.RefusedAt!.Value, next.AcceptedAt):0} ms after #{refusal.Request.Connection}'s " +
-                        $"{refusal.Status} Retry-After: {refusal.RetryAfterHeader} was sent; owed {Elapsed(refusal.RefusedAt!.Value, refusal.OwedUntil!.Value):0} ms");
-                }
-            }
-
             if (previous is not null)
             {
                 retry = previous.RetrySeen ?? retry;
@@ -234,6 +226,30 @@ internal sealed class WatchReport
                     }
 
                     (earlyUsed, upLongSinceEarly) = (true, false);
+                }
+            }
+
+            previous = next;
+        }
+    }
+
+    /// <summary>Every request to <paramref name="endpoint"/> came no sooner than a Retry-After that endpoint sent before it.</summary>
+    private void CheckRetryAfter(ProxyEndpoint endpoint, string rule, ChaosRules rules)
+    {
+        var slack = rules.ClockSlack.TotalMilliseconds;
+        var requests = Run.Exchanges.Where(e => e.Request.Endpoint == endpoint).OrderBy(e => e.AcceptedAt).ToList();
+        var refusals = requests.Where(e => e.IsRefusal).ToList();
+        ProxyExchange? previous = null;
+        foreach (var next in requests)
+        {
+            var from = previous?.AcceptedAt ?? long.MinValue;
+            foreach (var refusal in refusals.Where(r => r.RefusedAt >= from && r.RefusedAt < next.AcceptedAt))
+            {
+                if (Elapsed(refusal.OwedUntil!.Value, next.AcceptedAt) < -slack)
+                {
+                    Add(rule,
+                        $"{endpoint.ToString().ToLowerInvariant()} request #{next.Request.Connection} came {Elapsed(refusal.RefusedAt!.Value, next.AcceptedAt):0} ms after #{refusal.Request.Connection}'s " +
+                        $"{refusal.Status} Retry-After: {refusal.RetryAfterHeader} was sent; owed {Elapsed(refusal.RefusedAt!.Value, refusal.OwedUntil!.Value):0} ms");
                 }
             }
 
