@@ -15,6 +15,7 @@ namespace ResilientSse.Tests.Executions;
 public sealed class ExecutionWatcherFaultTests : IDisposable
 {
     private static readonly TimeSpan RetryAfterOne = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(1);
 
     private readonly ScriptedHandler _server = new();
     private readonly TestClock _clock = new();
@@ -197,10 +198,165 @@ public sealed class ExecutionWatcherFaultTests : IDisposable
         Assert.Same(mine, Activity.Current);
     }
 
+    /// <summary>§3.6: the quiet check sends no snapshot request before a Retry-After the snapshot endpoint asked for.</summary>
+    [Fact]
+    public async Task WatchAsync_QuietCheckWhileTheSnapshotEndpointOwesARetryAfter_SendsNoSnapshotRequestBeforeIt()
+    {
+        var sixty = TimeSpan.FromSeconds(60);
+        var held = new ControlledStream();
+        _server.On(StreamPath, Sse(Events(1, 3)), Status(HttpStatusCode.ServiceUnavailable), _ => Open(held));
+        _server.On(SnapshotPath, Status(HttpStatusCode.ServiceUnavailable, sixty), Json(Snapshot("completed", 4)));
+
+        var items = await _clock.DriveAsync(Collect(CreateWatcher(Options()).WatchAsync(Id)), Step);
+
+        Assert.Equal(ExecutionEventSource.Snapshot, items[^1].Source);
+        var reads = _server.RequestsTo(SnapshotPath);
+        Assert.True(reads.Count >= 2);
+        var waited = reads[1].At!.Value - reads[0].At!.Value;
+        Assert.True(waited >= sixty, $"the snapshot was read again {waited} after it answered 503 with Retry-After: 60");
+    }
+
+    /// <summary>
+    /// §3.4: a gap never means that the watcher's own timer ran out while the server was replaying: the quiet check does
+    /// not count the time a consumer spends on an event while catching up.
+    /// </summary>
+    [Fact]
+    public async Task WatchAsync_ConsumerSlowOnAnEventWhileCatchingUp_GetsTheRestOfTheReplayNotAGap()
+    {
+        var replay = new ControlledStream();
+        replay.Send(Events(4, 4));
+        _server.On(StreamPath, Sse(Events(1, 3)), Status(HttpStatusCode.ServiceUnavailable), _ => Open(replay));
+        _server.On(SnapshotPath, Json(Snapshot("completed", 8)));
+        await using var watch = CreateWatcher(Options()).WatchAsync(Id).GetAsyncEnumerator();
+        var items = new List<ExecutionEvent>();
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True(await _clock.DriveAsync(watch.MoveNextAsync().AsTask(), Step));
+            items.Add(watch.Current);
+        }
+
+        // The consumer spends 20 s on event 4 (no read is pending meanwhile); then asks for more, and the server goes on.
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        var next = watch.MoveNextAsync().AsTask();
+        await replay.WaitForBlockedReadAsync();
+        await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(1)));
+        replay.Send(Events(5, 8).Replace("retry: 1000\n\n", string.Empty, StringComparison.Ordinal));
+        replay.End();
+        while (await _clock.DriveAsync(next, Step))
+        {
+            items.Add(watch.Current);
+            next = watch.MoveNextAsync().AsTask();
+        }
+
+        Assert.DoesNotContain(items, e => e.Kind == ExecutionEventKind.Gap);
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items.Select(e => e.Sequence));
+        Assert.Equal(ExecutionEventSource.Stream, items[^1].Source);
+    }
+
+    /// <summary>
+    /// §3.4: while catching up, the quiet check starts once connected: a server that takes longer than the quiet interval
+    /// (but less than the idle timeout) to answer the replay request still gets to replay.
+    /// </summary>
+    [Fact]
+    public async Task WatchAsync_ReplayRequestAnsweredAfterTheQuietIntervalWhileCatchingUp_IsNotAGap()
+    {
+        var slow = new SlowAnswerHandler(_server, _clock, slowRequest: 3, TimeSpan.FromSeconds(20));
+        _server.On(StreamPath, Sse(Events(1, 3)), Status(HttpStatusCode.ServiceUnavailable), Sse(Events(4, 8)));
+        _server.On(SnapshotPath, Json(Snapshot("completed", 8)));
+        var watcher = new ExecutionWatcher(new HttpClient(slow), Options(), _clock);
+
+        var items = await _clock.DriveAsync(Collect(watcher.WatchAsync(Id)), Step);
+
+        Assert.DoesNotContain(items, e => e.Kind == ExecutionEventKind.Gap);
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items.Select(e => e.Sequence));
+    }
+
+    /// <summary>
+    /// §3.3 (never hangs in running): a server that always dies while writing the next event (a poison event, a proxy
+    /// with a body limit) has the snapshot read after each cut, so the watch ends once the execution did.
+    /// </summary>
+    [Fact]
+    public async Task WatchAsync_EveryConnectionCutInsideTheNextEventWhileStreaming_EndsFromTheSnapshot()
+    {
+        var options = Options();
+        options.OfflineBudget = TimeSpan.FromMinutes(2);
+        _server.On(StreamPath, Sse(Events(1, 3)), Sse("retry: 1000\n\nid: 4\nevent: node.started\ndata: {\"exec"));
+        _server.On(SnapshotPath, Json(Snapshot("completed", 8)));
+        var items = await RunForAtMostAsync(CreateWatcher(options), TimeSpan.FromMinutes(30), "a stream cut inside event 4");
+
+        Assert.True(items[^1].IsTerminal);
+    }
+
+    /// <summary>§3.5: polling goes on while a long Retry-After is owed to the stream, and ends when the snapshot does.</summary>
+    [Fact]
+    public async Task WatchAsync_PollingWhileTheStreamOwesAnHourOfRetryAfter_KeepsPollingAndEndsWhenTheSnapshotDoes()
+    {
+        var start = _clock.GetUtcNow();
+        _server.On(StreamPath, Status(HttpStatusCode.NotFound), Status(HttpStatusCode.ServiceUnavailable, TimeSpan.FromHours(1)));
+        _server.On(SnapshotPath, _ => _clock.GetUtcNow() - start < TimeSpan.FromSeconds(70)
+            ? Json(Snapshot("running", null))(null!)
+            : Json(Snapshot("completed", 1))(null!));
+
+        var items = await _clock.DriveAsync(Collect(CreateWatcher(Options()).WatchAsync(Id)), Step);
+
+        var ended = items[^1].ReceivedAt - start;
+        Assert.True(items[^1].IsTerminal);
+        Assert.True(ended <= TimeSpan.FromSeconds(80),
+            $"the snapshot turned terminal 70 s in; the watch ended {ended} in (snapshot reads at {string.Join(", ", _server.RequestsTo(SnapshotPath).Select(r => (r.At!.Value - start).TotalSeconds))} s)");
+    }
+
+    /// <summary>
+    /// §3.3 and §3.10: an id-less event is yielded but is not progress through the log: a server that greets every
+    /// connection with one and then ends it does not keep the watch reconnecting for ever.
+    /// </summary>
+    [Fact]
+    public async Task WatchAsync_EveryConnectionBringsOnlyAnIdlessGreeting_EndsFromTheSnapshot()
+    {
+        var options = Options();
+        options.OfflineBudget = TimeSpan.FromMinutes(2);
+        _server.On(StreamPath, Sse(Events(1, 3)), Sse("retry: 1000\n\nevent: hello\ndata: {}\n\n"));
+        _server.On(SnapshotPath, Json(Snapshot("completed", 8)));
+        var items = await RunForAtMostAsync(CreateWatcher(options), TimeSpan.FromMinutes(30), "id-less greetings");
+
+        Assert.True(items[^1].IsTerminal);
+    }
+
     public void Dispose()
     {
         _server.Dispose();
         _clock.Dispose();
+    }
+
+    private static HttpResponseMessage Open(Stream body)
+    {
+        var content = new StreamContent(body);
+        content.Headers.ContentType = new("text/event-stream");
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+    }
+
+    /// <summary>Runs a watch while moving the clock 5 s at a time, for at most <paramref name="limit"/> of it; fails naming <paramref name="what"/> if it has not ended.</summary>
+    private async Task<List<ExecutionEvent>> RunForAtMostAsync(ExecutionWatcher watcher, TimeSpan limit, string what)
+    {
+        using var stop = new CancellationTokenSource();
+        var work = Collect(watcher.WatchAsync(Id), stop.Token);
+        try
+        {
+            var start = _clock.GetUtcNow();
+            for (var i = 0; i < 2000 && !work.IsCompleted && _clock.GetUtcNow() - start < limit; i++)
+            {
+                await Task.WhenAny(work, Task.Delay(5));
+                _clock.Advance(TimeSpan.FromSeconds(5));
+            }
+
+            Assert.True(work.IsCompleted,
+                $"after {_clock.GetUtcNow() - start} of {what} ({_server.RequestsTo(StreamPath).Count} stream requests), " +
+                $"the watch still runs; the snapshot was read {_server.RequestsTo(SnapshotPath).Count} times");
+            return await work;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
     }
 
     /// <summary>Every stream request that followed a refusal came no sooner than <paramref name="retryAfter"/> after it.</summary>
@@ -236,14 +392,30 @@ public sealed class ExecutionWatcherFaultTests : IDisposable
         return items;
     }
 
-    private static async Task<List<ExecutionEvent>> Collect(IAsyncEnumerable<ExecutionEvent> events)
+    private static async Task<List<ExecutionEvent>> Collect(IAsyncEnumerable<ExecutionEvent> events, CancellationToken cancellationToken = default)
     {
         var items = new List<ExecutionEvent>();
-        await foreach (var item in events)
+        await foreach (var item in events.WithCancellation(cancellationToken))
         {
             items.Add(item);
         }
 
         return items;
+    }
+
+    /// <summary>Answers the <c>slowRequest</c>-th stream request only after <c>delay</c> on the clock (a busy server), the rest at once.</summary>
+    private sealed class SlowAnswerHandler(ScriptedHandler inner, TimeProvider clock, int slowRequest, TimeSpan delay) : DelegatingHandler(inner)
+    {
+        private int _streamRequests;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri!.AbsolutePath == StreamPath && Interlocked.Increment(ref _streamRequests) == slowRequest)
+            {
+                await Task.Delay(delay, clock, cancellationToken);
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
     }
 }

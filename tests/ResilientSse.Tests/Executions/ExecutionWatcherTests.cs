@@ -67,6 +67,8 @@ public sealed class ExecutionWatcherTests : IDisposable
         // The abandoned connection had delivered events, but the snapshot had shown the end: no resume at once, no
         // second quiet interval, and no catch-up attempt for a terminal event this stream has shown it will not send.
         Assert.Single(_server.RequestsTo(StreamPath));
+        // The quiet check's snapshot is the one the watch decides with: it is read once, not again.
+        Assert.Single(_server.RequestsTo(SnapshotPath));
     }
 
     [Fact]
