@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ResilientSse.ReferenceServer.Store;
 
@@ -12,6 +14,9 @@ namespace ResilientSse.ReferenceServer.Engine;
 internal sealed class ExecutionEngine : IAsyncDisposable
 {
     public const string RestartError = "interrupted by server restart";
+
+    /// <summary>Event data as UTF-8 text, not \u escapes (control characters stay escaped, so data stays one line).</summary>
+    private static readonly JsonSerializerOptions WireJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly ReferenceServerOptions _options;
     private readonly IExecutionStore _store;
@@ -129,7 +134,9 @@ internal sealed class ExecutionEngine : IAsyncDisposable
                     return;
                 }
 
-                if (!TryAppend(id, "node.completed", new JsonObject { ["nodeId"] = nodeId, ["output"] = new JsonObject { ["delayed"] = plan.DelayMs > 0 } }, r => r))
+                // The label is not ASCII on purpose: clients must handle UTF-8 split across reads (and proxies cut inside it).
+                var output = new JsonObject { ["delayed"] = plan.DelayMs > 0, ["label"] = "étape " + nodeId[6..] + " ✓" };
+                if (!TryAppend(id, "node.completed", new JsonObject { ["nodeId"] = nodeId, ["output"] = output }, r => r))
                 {
                     return;
                 }
@@ -181,7 +188,7 @@ internal sealed class ExecutionEngine : IAsyncDisposable
             }
 
             payload["timestamp"] = Timestamps.Format(_time.GetUtcNow());
-            var stored = new StoredEvent(updated.LastEventId, type, payload.ToJsonString());
+            var stored = new StoredEvent(updated.LastEventId, type, payload.ToJsonString(WireJson));
             _store.Append(stored, updated);
             _hub.Publish(id, stored);
             return true;
