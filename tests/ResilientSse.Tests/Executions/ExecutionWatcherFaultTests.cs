@@ -321,6 +321,40 @@ public sealed class ExecutionWatcherFaultTests : IDisposable
         Assert.True(items[^1].IsTerminal);
     }
 
+    [Fact]
+    public async Task WatchAsync_ConnectionsAfterTheFirstYield_AreStillChildrenOfTheWatchActivity()
+    {
+        // An async iterator does not keep Activity.Current across a yield: the library names the parent itself.
+        var started = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "ResilientSse",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStarted = activity => { lock (started) { started.Add(activity); } },
+        };
+        ActivitySource.AddActivityListener(listener);
+        _server.On(StreamPath, Sse(Events(1, 3)), Sse(Events(4, 6)), Sse(Events(7, 8)));
+        _server.On(SnapshotPath, Json(Snapshot("running", 3)));
+
+        var items = await WatchAsync(Options());
+
+        Assert.Equal(8, items.Count);
+        List<Activity> mine;
+        lock (started)
+        {
+            mine = started.Where(a => a.OperationName == "ResilientSse.Watch" && Equals(a.GetTagItem("resilientsse.execution.id"), Id)).ToList();
+        }
+
+        var watch = Assert.Single(mine);
+        List<Activity> connects;
+        lock (started)
+        {
+            connects = started.Where(a => a.OperationName == "ResilientSse.Connect" && a.ParentSpanId == watch.SpanId).ToList();
+        }
+
+        Assert.Equal(3, connects.Count);
+    }
+
     public void Dispose()
     {
         _server.Dispose();
