@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -11,61 +10,21 @@ namespace ResilientSse.ContractTests.TestSupport;
 /// fails). Chunked and keep-alive like ASP.NET Core's streams, so a client that disposes the body without aborting it
 /// makes <see cref="SocketsHttpHandler"/> drain it instead of closing the socket.
 /// </summary>
-internal sealed class HeartbeatServer : IAsyncDisposable
+internal sealed class HeartbeatServer : LoopbackHttpServer
 {
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromMilliseconds(10);
 
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<long> _clientClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Task _serving;
 
-    public HeartbeatServer()
-    {
-        _listener.Start();
-        Address = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/stream");
-        _serving = ServeAsync();
-    }
-
-    public Uri Address { get; }
+    public HeartbeatServer() => StartAccepting();
 
     /// <summary>Completes with the <see cref="Stopwatch.GetTimestamp"/> at which the server saw the client's socket close.</summary>
     public Task<long> ClientClosed => _clientClosed.Task;
 
-    public async ValueTask DisposeAsync()
+    protected override async Task ServeAsync(TcpClient client, NetworkStream stream, string head)
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _serving;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException or IOException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task ServeAsync()
-    {
-        using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-        var stream = client.GetStream();
-        var head = new StringBuilder();
-        var buffer = new byte[4096];
-        while (!head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
-        {
-            var read = await stream.ReadAsync(buffer, _stop.Token);
-            if (read == 0)
-            {
-                return;
-            }
-
-            head.Append(Encoding.ASCII.GetString(buffer, 0, read));
-        }
-
-        await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray(), _stop.Token);
-        await stream.WriteAsync(Chunk("id: 1\ndata: hello\n\n"), _stop.Token);
+        await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray(), Stopping);
+        await stream.WriteAsync(Chunk("id: 1\ndata: hello\n\n"), Stopping);
 
         // The client sends nothing more: the first receive that ends is the client closing its socket. A thread of
         // its own notes the moment, whatever the thread pool is busy with.
@@ -75,8 +34,8 @@ internal sealed class HeartbeatServer : IAsyncDisposable
         {
             while (!_clientClosed.Task.IsCompleted)
             {
-                await stream.WriteAsync(Chunk(": heartbeat\n\n"), _stop.Token);
-                await Task.WhenAny(_clientClosed.Task, Task.Delay(HeartbeatInterval, _stop.Token));
+                await stream.WriteAsync(Chunk(": heartbeat\n\n"), Stopping);
+                await Task.WhenAny(_clientClosed.Task, Task.Delay(HeartbeatInterval, Stopping));
             }
         }
         catch (IOException)
@@ -84,7 +43,7 @@ internal sealed class HeartbeatServer : IAsyncDisposable
             // The client reset the connection: the watcher notes when.
         }
 
-        await _clientClosed.Task.WaitAsync(_stop.Token);
+        await _clientClosed.Task.WaitAsync(Stopping);
     }
 
     private void WatchForClose(Socket socket)
