@@ -24,29 +24,14 @@ public class EventStreamParserIdFieldTests
         ("cut-off block not dispatched", "data: a\n\nid: 9\ndata: b", [("a", false, "")]),
     ];
 
-    public static TheoryData<string, string, int> Matrix()
-    {
-        var data = new TheoryData<string, string, int>();
-        foreach (var (name, _, _) in Cases)
-        {
-            foreach (var lineEnd in new[] { "LF", "CRLF", "CR" })
-            {
-                foreach (var chunk in new[] { int.MaxValue, 1, 2, 3 })
-                {
-                    data.Add(name, lineEnd, chunk);
-                }
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string, int> Matrix() => ProcessingModelMatrix.For(Cases.Select(c => c.Name));
 
     [Theory]
     [MemberData(nameof(Matrix))]
     public async Task MoveNextAsync_IdFieldCase_TellsWhetherTheDispatchedBlockHadAnIdField(string name, string lineEnd, int chunkSize)
     {
         var (_, body, expected) = Cases.Single(c => c.Name == name);
-        var text = body.Replace("\n", lineEnd switch { "LF" => "\n", "CRLF" => "\r\n", _ => "\r" }, StringComparison.Ordinal);
+        var text = ProcessingModelMatrix.WithLineEnd(body, lineEnd);
         using var parser = new EventStreamParser(new ChunkedStream(Encoding.UTF8.GetBytes(text), chunkSize), string.Empty, 1 << 16, CancellationToken.None);
 
         var dispatched = new List<(string, bool, string)>();

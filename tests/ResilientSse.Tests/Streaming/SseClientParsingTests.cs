@@ -30,29 +30,14 @@ public class SseClientParsingTests
         ("empty event type is message", "event:\ndata: a\n\nevent\ndata: b\n\n", [("message", "a", ""), ("message", "b", "")]),
     ];
 
-    public static TheoryData<string, string, int> Matrix()
-    {
-        var data = new TheoryData<string, string, int>();
-        foreach (var (name, _, _) in Cases)
-        {
-            foreach (var lineEnd in new[] { "LF", "CRLF", "CR" })
-            {
-                foreach (var chunk in new[] { int.MaxValue, 1, 2, 3 })
-                {
-                    data.Add(name, lineEnd, chunk);
-                }
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string, int> Matrix() => ProcessingModelMatrix.For(Cases.Select(c => c.Name));
 
     [Theory]
     [MemberData(nameof(Matrix))]
     public async Task SubscribeAsync_ProcessingModelCase_YieldsExactlyTheDispatchedEvents(string name, string lineEnd, int chunkSize)
     {
         var (_, body, expected) = Cases.Single(c => c.Name == name);
-        var text = body.Replace("\n", lineEnd switch { "LF" => "\n", "CRLF" => "\r\n", _ => "\r" }, StringComparison.Ordinal);
+        var text = ProcessingModelMatrix.WithLineEnd(body, lineEnd);
         using var server = new SseTestServer().ThenStream(text, chunkSize).ThenNoContent();
         using var http = new HttpClient(server);
 
