@@ -126,6 +126,21 @@ public sealed class ExecutionWatcherFaultTests : IDisposable
     }
 
     [Fact]
+    public async Task WatchAsync_TerminalEventWithoutAnIdAfterSkippedIds_ReportsTheGapTheSnapshotShows()
+    {
+        const string Completed = "event: workflow.completed\ndata: {\"executionId\":\"wf_exec_test\",\"status\":\"completed\"}\n\n";
+        _server.On(StreamPath, Sse(Events(1, 2) + Completed));
+        _server.On(SnapshotPath, Json(Snapshot("completed", 8)));
+
+        var items = await WatchAsync(Options(), drive: false);
+
+        Assert.Equal([1, 2, null, null], items.Select(e => e.Sequence));
+        Assert.Equal((3L, 7L), (items[2].MissingFrom!.Value, items[2].MissingTo!.Value));
+        Assert.True(items[3].IsTerminal);
+        Assert.Equal(ExecutionEventSource.Stream, items[3].Source);
+    }
+
+    [Fact]
     public async Task WatchAsync_EnumeratedTwice_EachEnumerationIsItsOwnWholeWatch()
     {
         _server.On(StreamPath, Sse(Events(1, 8)));

@@ -90,6 +90,22 @@ internal sealed class EventSequencer(string executionId, ExecutionWatcherOptions
         yield return ExecutionEvent.FromSnapshot(executionId, TerminalTypeOf(snapshot.Status), SnapshotParser.BuildTerminalData(snapshot, now), snapshot.Status, now);
     }
 
+    /// <summary>
+    /// The gap before a terminal event whose id is <paramref name="terminalSequence"/> (known from the snapshot when the
+    /// stream sent the terminal event without an id): the ids after the last yielded one and before it, if any.
+    /// </summary>
+    public ExecutionEvent? MissingBefore(long terminalSequence)
+    {
+        if (terminalSequence - 1 <= LastSequence)
+        {
+            return null;
+        }
+
+        var gap = ExecutionEvent.Gap(executionId, LastSequence + 1, terminalSequence - 1, timeProvider.GetUtcNow());
+        LastSequence = terminalSequence - 1;
+        return gap;
+    }
+
     /// <summary>The snapshot's last event id as a sequence number; 0 when it has none.</summary>
     /// <exception cref="ExecutionProtocolException">The snapshot's <c>lastEventId</c> is not a sequence number.</exception>
     public long SnapshotLastSequence(ExecutionSnapshot snapshot)

@@ -88,6 +88,12 @@ internal sealed partial class WatchSession
 
                         if (item.IsTerminal)
                         {
+                            if (item.Sequence is null && await MissingBeforeIdlessTerminalAsync(cancellationToken).ConfigureAwait(false) is { } missing)
+                            {
+                                ReportGap(missing);
+                                yield return missing;
+                            }
+
                             report.Signal = WatchSignal.TerminalEvent;
                             ReportFinished(item, serverTime: null);
                             yield return item;
@@ -180,6 +186,22 @@ internal sealed partial class WatchSession
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A terminal event without an id does not say where the log ends; the snapshot does (its <c>lastEventId</c> is the
+    /// terminal event's id). The ids before it that the watch never got are a gap — reported, never hidden.
+    /// </summary>
+    private async Task<ExecutionEvent?> MissingBeforeIdlessTerminalAsync(CancellationToken cancellationToken)
+    {
+        if (_snapshotLedger.Owed)
+        {
+            return null;
+        }
+
+        ExecutionMetrics.SnapshotReads.Add(1);
+        var result = await _snapshots.ReadAsync(_executionId, _endpoints, cancellationToken).ConfigureAwait(false);
+        return result.Snapshot is { IsTerminal: true } snapshot ? _sequencer.MissingBefore(_sequencer.SnapshotLastSequence(snapshot)) : null;
     }
 
     /// <summary>The quiet check's question, asked beside a quiet stream: the snapshot, if it shows the end.</summary>
