@@ -1,0 +1,79 @@
+using System.Net;
+using ResilientSse.Executions;
+using ResilientSse.Streaming;
+using ResilientSse.Tests.TestSupport;
+using static ResilientSse.Testing.ExecutionScript;
+using static ResilientSse.Tests.TestSupport.ScriptedHandler;
+
+namespace ResilientSse.Tests.Executions;
+
+/// <summary>The second review's cases for the watcher: over a scripted in-memory server and a fake clock.</summary>
+public sealed class ExecutionWatcherSecondReviewTests : IDisposable
+{
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(1);
+
+    private readonly ScriptedHandler _server = new();
+    private readonly TestClock _clock = new();
+
+    public ExecutionWatcherSecondReviewTests() => _server.Clock = _clock;
+
+    /// <summary>
+    /// §3.3 (a terminal snapshot ends the watch at once, no fixed sleeps) and §3.7 (give up only after the offline budget
+    /// without contact): while streaming, a stream that answers 503 with <c>Retry-After: 3600</c> must not park the watch
+    /// for the hour without reading the snapshot. Polling already keeps reading it (the fault tests' "PollingWhileTheStream
+    /// OwesAnHourOfRetryAfter"); in Streaming the Connect action sits in the owed wait, so an execution that ended 70 s in
+    /// is only noticed an hour later — and by then the offline budget (10 min, counted from the last snapshot read) is
+    /// spent, so the watch gives up with <see cref="OfflineBudgetExceededException"/> although the server answered all along.
+    /// </summary>
+    [Fact]
+    public async Task WatchAsync_StreamingWhileTheStreamOwesAnHourOfRetryAfter_EndsWhenTheSnapshotDoes()
+    {
+        var start = _clock.GetUtcNow();
+        _server.On(StreamPath, Status(HttpStatusCode.ServiceUnavailable, TimeSpan.FromHours(1)));
+        _server.On(SnapshotPath, _ => _clock.GetUtcNow() - start < TimeSpan.FromSeconds(70)
+            ? Json(Snapshot("running", null))(null!)
+            : Json(Snapshot("completed", 1))(null!));
+
+        List<ExecutionEvent>? items = null;
+        Exception? failure = null;
+        try
+        {
+            items = await _clock.DriveAsync(Collect(CreateWatcher(Options()).WatchAsync(Id)), Step);
+        }
+        catch (OfflineBudgetExceededException ex)
+        {
+            failure = ex;
+        }
+
+        var reads = string.Join(", ", _server.RequestsTo(SnapshotPath).Select(r => (r.At!.Value - start).TotalSeconds));
+        Assert.True(failure is null, $"the watch gave up after {_clock.GetUtcNow() - start} ({failure?.Message}); snapshot reads at {reads} s");
+        var ended = items![^1].ReceivedAt - start;
+        Assert.True(items[^1].IsTerminal);
+        Assert.True(ended <= TimeSpan.FromSeconds(80), $"the snapshot turned terminal 70 s in; the watch ended {ended} in (snapshot reads at {reads} s)");
+    }
+
+    public void Dispose()
+    {
+        _server.Dispose();
+        _clock.Dispose();
+    }
+
+    private static ExecutionWatcherOptions Options() => new()
+    {
+        BaseAddress = new Uri("http://127.0.0.1:5080/"),
+        Stream = new SseClientOptions { InitialReconnectDelay = TimeSpan.FromSeconds(1), MaxReconnectDelay = TimeSpan.FromSeconds(4) },
+    };
+
+    private ExecutionWatcher CreateWatcher(ExecutionWatcherOptions options) => new(new HttpClient(_server), options, _clock);
+
+    private static async Task<List<ExecutionEvent>> Collect(IAsyncEnumerable<ExecutionEvent> events, CancellationToken cancellationToken = default)
+    {
+        var items = new List<ExecutionEvent>();
+        await foreach (var item in events.WithCancellation(cancellationToken))
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+}
