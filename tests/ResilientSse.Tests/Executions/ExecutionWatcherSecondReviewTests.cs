@@ -52,6 +52,57 @@ public sealed class ExecutionWatcherSecondReviewTests : IDisposable
         Assert.True(ended <= TimeSpan.FromSeconds(80), $"the snapshot turned terminal 70 s in; the watch ended {ended} in (snapshot reads at {reads} s)");
     }
 
+    /// <summary>
+    /// §3.5 (keeps trying to return to the stream) and the rule "a wait is owed to the endpoint whose answer earned it":
+    /// while polling, a snapshot endpoint that answers 503 with <c>Retry-After: 3600</c> must not stop the stream from
+    /// being tried every <see cref="ExecutionWatcherOptions.StreamRetryInterval"/> (30 s). PollDelay takes the snapshot's
+    /// owed wait as a floor over the stream's retry time, so the watch sleeps the hour, never tries the stream (which
+    /// serves the whole log from 30 s on), and then gives up with the offline budget spent.
+    /// </summary>
+    [Fact]
+    public async Task WatchAsync_PollingWhileTheSnapshotOwesAnHourOfRetryAfter_StillTriesTheStreamWhenDue()
+    {
+        var start = _clock.GetUtcNow();
+        _server.On(StreamPath, Status(HttpStatusCode.NotFound), Sse(Events(1, 8)));
+        _server.On(SnapshotPath, Status(HttpStatusCode.ServiceUnavailable, TimeSpan.FromHours(1)));
+
+        List<ExecutionEvent>? items = null;
+        Exception? failure = null;
+        try
+        {
+            items = await _clock.DriveAsync(Collect(CreateWatcher(Options()).WatchAsync(Id)), Step);
+        }
+        catch (Exception ex) when (ex is OfflineBudgetExceededException or ArgumentOutOfRangeException)
+        {
+            failure = ex;
+        }
+
+        var tries = string.Join(", ", _server.RequestsTo(StreamPath).Select(r => (r.At!.Value - start).TotalSeconds));
+        Assert.True(failure is null, $"the watch failed after {_clock.GetUtcNow() - start} ({failure?.GetType().Name}: {failure?.Message}); stream requests at {tries} s");
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items!.Select(e => e.Sequence));
+        Assert.True(_server.RequestsTo(StreamPath)[1].At!.Value - start <= TimeSpan.FromSeconds(40), $"stream requests at {tries} s; StreamRetryInterval is 30 s");
+    }
+
+    /// <summary>
+    /// §3.8-like robustness against a broken server: the stream path caps every wait at <c>WaitPolicy.LongestDelay</c>
+    /// (24 days: "timers take at most about 49 days"), the snapshot path does not. A snapshot <c>Retry-After</c> of 60 days
+    /// while polling becomes a <c>Task.Delay</c> of 60 days, which throws <see cref="ArgumentOutOfRangeException"/> out of
+    /// the watch.
+    /// </summary>
+    [Fact]
+    public async Task WatchAsync_SnapshotRetryAfterOfSixtyDaysWhilePolling_DoesNotCrashTheWatch()
+    {
+        _server.On(StreamPath, Status(HttpStatusCode.NotFound), Sse(Events(1, 8)));
+        _server.On(SnapshotPath, Status(HttpStatusCode.ServiceUnavailable, TimeSpan.FromDays(60)));
+        var options = Options();
+        options.OfflineBudget = Timeout.InfiniteTimeSpan;
+
+        var work = Collect(CreateWatcher(options).WatchAsync(Id));
+        var outcome = await Record.ExceptionAsync(() => _clock.DriveAsync(work, Step));
+
+        Assert.False(outcome is ArgumentOutOfRangeException, $"the watch crashed: {outcome}");
+    }
+
     public void Dispose()
     {
         _server.Dispose();
