@@ -103,6 +103,25 @@ public sealed class ExecutionWatcherSecondReviewTests : IDisposable
         Assert.False(outcome is ArgumentOutOfRangeException, $"the watch crashed: {outcome}");
     }
 
+    /// <summary>
+    /// §3.4 (reports, never hides) and §3.10: a terminal event without an id after skipped ids has the snapshot say where
+    /// the log ends — unless the snapshot endpoint still owes a <c>Retry-After</c>: then MissingBeforeIdlessTerminalAsync
+    /// returns no gap at all, and ids 3..7, which the stream skipped, are silently lost (the watch ends 1, 2, terminal).
+    /// </summary>
+    [Fact]
+    public async Task WatchAsync_IdlessTerminalAfterSkippedIdsWhileTheSnapshotOwesARetryAfter_StillReportsTheGap()
+    {
+        const string Completed = "event: workflow.completed\ndata: {\"executionId\":\"wf_exec_test\",\"status\":\"completed\"}\n\n";
+        _server.On(StreamPath, Status(HttpStatusCode.ServiceUnavailable), Sse(Events(1, 2) + Completed));
+        _server.On(SnapshotPath, Status(HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(60)), Json(Snapshot("completed", 8)));
+
+        var items = await _clock.DriveAsync(Collect(CreateWatcher(Options()).WatchAsync(Id)), Step);
+
+        Assert.True(items[^1].IsTerminal);
+        var gap = Assert.Single(items, e => e.Kind == ExecutionEventKind.Gap);
+        Assert.Equal((3L, 7L), (gap.MissingFrom!.Value, gap.MissingTo!.Value));
+    }
+
     public void Dispose()
     {
         _server.Dispose();
