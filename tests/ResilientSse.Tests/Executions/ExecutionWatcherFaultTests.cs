@@ -340,30 +340,28 @@ public sealed class ExecutionWatcherFaultTests : IDisposable
     public async Task WatchAsync_ConnectionsAfterTheFirstYield_AreStillChildrenOfTheWatchActivity()
     {
         // An async iterator does not keep Activity.Current across a yield: the library names the parent itself.
+        // The test's own root activity tells its watch apart from those of tests running beside it.
+        using var rootSource = new ActivitySource("ResilientSse.Tests.Root");
         var started = new List<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == "ResilientSse",
+            ShouldListenTo = source => source.Name == "ResilientSse" || source == rootSource,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStarted = activity => { lock (started) { started.Add(activity); } },
         };
         ActivitySource.AddActivityListener(listener);
         _server.On(StreamPath, Sse(Events(1, 3)), Sse(Events(4, 6)), Sse(Events(7, 8)));
         _server.On(SnapshotPath, Json(Snapshot("running", 3)));
+        using var root = rootSource.StartActivity("root")!;
 
         var items = await WatchAsync(Options());
 
         Assert.Equal(8, items.Count);
-        List<Activity> mine;
-        lock (started)
-        {
-            mine = started.Where(a => a.OperationName == "ResilientSse.Watch" && Equals(a.GetTagItem("resilientsse.execution.id"), Id)).ToList();
-        }
-
-        var watch = Assert.Single(mine);
+        Activity watch;
         List<Activity> connects;
         lock (started)
         {
+            watch = Assert.Single(started, a => a.OperationName == "ResilientSse.Watch" && a.ParentSpanId == root.SpanId);
             connects = started.Where(a => a.OperationName == "ResilientSse.Connect" && a.ParentSpanId == watch.SpanId).ToList();
         }
 

@@ -74,7 +74,10 @@ public sealed class ExecutionWatcherTests : IDisposable
     [Fact]
     public async Task WatchAsync_StreamQuietWhileTheSnapshotSaysRunning_KeepsTheConnection()
     {
-        _server.On(StreamPath, _ => HeartbeatResponse(Events(1, 3), after: Events(4, 8), afterDelay: TimeSpan.FromSeconds(200)));
+        // The rest of the run comes only once the quiet check has read the snapshot (which says running), so the test
+        // cannot pass without a check that kept the connection; the check runs off the timer's thread, at its own pace.
+        _server.On(StreamPath, _ => HeartbeatResponse(Events(1, 3), after: Events(4, 8), afterDelay: TimeSpan.FromSeconds(200),
+            release: () => _server.RequestsTo(SnapshotPath).Count > 0));
         _server.On(SnapshotPath, Json(Snapshot("running", 3)));
         var options = Options();
         options.QuietStreamCheckInterval = TimeSpan.FromSeconds(30);
@@ -369,15 +372,15 @@ public sealed class ExecutionWatcherTests : IDisposable
     }
 
     /// <summary>A stream response: <paramref name="events"/>, then a heartbeat comment every 5 s of the test clock, and
-    /// <paramref name="after"/> once <paramref name="afterDelay"/> has passed (if given), then the end.</summary>
-    private HttpResponseMessage HeartbeatResponse(string events, string? after = null, TimeSpan? afterDelay = null)
+    /// <paramref name="after"/> once <paramref name="afterDelay"/> has passed and <paramref name="release"/> allows (if given), then the end.</summary>
+    private HttpResponseMessage HeartbeatResponse(string events, string? after = null, TimeSpan? afterDelay = null, Func<bool>? release = null)
     {
-        var content = new StreamContent(new HeartbeatStream(Encoding.UTF8.GetBytes(events), after is null ? null : Encoding.UTF8.GetBytes(after), afterDelay, _clock));
+        var content = new StreamContent(new HeartbeatStream(Encoding.UTF8.GetBytes(events), after is null ? null : Encoding.UTF8.GetBytes(after), afterDelay, release, _clock));
         content.Headers.ContentType = new("text/event-stream");
         return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
     }
 
-    private sealed class HeartbeatStream(byte[] events, byte[]? after, TimeSpan? afterDelay, TimeProvider clock) : ReadOnlyTestStream
+    private sealed class HeartbeatStream(byte[] events, byte[]? after, TimeSpan? afterDelay, Func<bool>? release, TimeProvider clock) : ReadOnlyTestStream
     {
         private readonly long _opened = clock.GetTimestamp();
         private byte[] _pending = events;
@@ -393,7 +396,7 @@ public sealed class ExecutionWatcherTests : IDisposable
                 }
 
                 await Task.Delay(TimeSpan.FromSeconds(5), clock, cancellationToken);
-                if (after is not null && clock.GetElapsedTime(_opened) >= afterDelay)
+                if (after is not null && clock.GetElapsedTime(_opened) >= afterDelay && (release?.Invoke() ?? true))
                 {
                     (_pending, _ended) = (after, true);
                 }

@@ -107,8 +107,9 @@ public sealed class WatchMachineTests
         var failures = words.Contains("bound") ? Bound : 0;
         var state = new WatchState(phase, failures, phase == WatchPhase.CatchingUp ? Target : 0, words.Contains("attempted"));
         var snapshotLast = signal is WatchSignal.SnapshotTerminal or WatchSignal.StreamQuiet ? Target : 0;
-        return (state, new WatchFacts(lastSequence, snapshotLast, words.Contains("wait owed"), words.Contains("stream due"), Bound));
+        var longWaitOwed = words.Contains("long wait owed");
+        return (state, new WatchFacts(lastSequence, snapshotLast, words.Contains("wait owed") || longWaitOwed, longWaitOwed, words.Contains("stream due"), Bound));
     }
 
-    private static WatchFacts Facts(long lastSequence, long snapshotLast = 0) => new(lastSequence, snapshotLast, WaitOwed: false, StreamRetryDue: false, Bound);
+    private static WatchFacts Facts(long lastSequence, long snapshotLast = 0) => new(lastSequence, snapshotLast, WaitOwed: false, LongWaitOwed: false, StreamRetryDue: false, Bound);
 }

@@ -130,6 +130,7 @@ internal sealed class QuietStreamCheck : IAsyncDisposable
 
     private async Task CheckAsync()
     {
+        var asked = _timeProvider.GetTimestamp();
         ExecutionSnapshot? terminal = null;
         if (_readTerminalSnapshot is { } read)
         {
@@ -154,6 +155,14 @@ internal sealed class QuietStreamCheck : IAsyncDisposable
 
         if (_stop.IsCancellationRequested || Volatile.Read(ref _disposed) != 0)
         {
+            return;
+        }
+
+        if (Volatile.Read(ref _lastEvent) > asked || Volatile.Read(ref _paused) != 0)
+        {
+            // An event came (or the consumer holds one) while the snapshot was asked: the stream is not quiet after all.
+            Volatile.Write(ref _checking, 0);
+            Rearm(_interval);
             return;
         }
 

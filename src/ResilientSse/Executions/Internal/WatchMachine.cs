@@ -25,7 +25,8 @@ namespace ResilientSse.Executions.Internal;
 /// not counted, but the snapshot is read after each, so a stream that never completes an event cannot hold a watch
 /// whose execution ended.</item>
 /// <item>More failures in a row than the bound while the execution runs send the watch to polling; a connection that
-/// delivers brings it back.</item>
+/// delivers brings it back. While a wait longer than the poll interval is owed to the stream (a long
+/// <c>Retry-After</c>), the snapshot is polled meanwhile, in either state: the end is never noticed late.</item>
 /// </list>
 /// The wait before each <see cref="Connect"/> is not decided here: the I/O loop never sends a stream request before
 /// the wait the previous answer earned.
@@ -63,6 +64,7 @@ internal static class WatchMachine
         StreamQuiet => Ending(state, facts.SnapshotLast, facts, streamWillNotSendIt: true),
         SnapshotTerminal => Ending(state, facts.SnapshotLast, facts, streamWillNotSendIt: false),
         _ when state.Failures >= facts.MaxFailures => (state with { Phase = Polling, Failures = 0 }, PollLater),
+        _ when facts.LongWaitOwed => (state, PollLater),
         _ => (state, Connect),
     };
 

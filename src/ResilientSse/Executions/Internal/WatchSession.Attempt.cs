@@ -189,19 +189,23 @@ internal sealed partial class WatchSession
     }
 
     /// <summary>
-    /// A terminal event without an id does not say where the log ends; the snapshot does (its <c>lastEventId</c> is the
-    /// terminal event's id). The ids before it that the watch never got are a gap — reported, never hidden.
+    /// A terminal event without an id does not say where the log ends; the snapshot does: its <c>lastEventId</c> is the
+    /// terminal event's id once terminal, and at least the id before it while it lags. The ids before it that the watch
+    /// never got are a gap — reported, never hidden. The terminal event is in hand, so a wait the snapshot endpoint
+    /// asked for is waited out rather than skipped.
     /// </summary>
     private async Task<ExecutionEvent?> MissingBeforeIdlessTerminalAsync(CancellationToken cancellationToken)
     {
-        if (_snapshotLedger.Owed)
-        {
-            return null;
-        }
-
+        await DelayAsync(_snapshotLedger.Remaining, cancellationToken).ConfigureAwait(false);
         ExecutionMetrics.SnapshotReads.Add(1);
         var result = await _snapshots.ReadAsync(_executionId, _endpoints, cancellationToken).ConfigureAwait(false);
-        return result.Snapshot is { IsTerminal: true } snapshot ? _sequencer.MissingBefore(_sequencer.SnapshotLastSequence(snapshot)) : null;
+        if (result.RetryAfter is { } retryAfter)
+        {
+            _snapshotLedger.Owe(retryAfter);
+        }
+
+        return result.Snapshot is not { } snapshot ? null
+            : _sequencer.MissingBefore(_sequencer.SnapshotLastSequence(snapshot) + (snapshot.IsTerminal ? 0 : 1));
     }
 
     /// <summary>The quiet check's question, asked beside a quiet stream: the snapshot, if it shows the end.</summary>

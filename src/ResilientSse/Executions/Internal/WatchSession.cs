@@ -87,7 +87,8 @@ internal sealed partial class WatchSession
                     signal = WatchSignal.OfflineBudgetSpent;
                 }
 
-                var facts = new WatchFacts(_sequencer.LastSequence, TerminalSequenceOf(snapshot, signal), WaitOwed(), Due(_streamRetryAt), _options.MaxStreamFailures);
+                var facts = new WatchFacts(_sequencer.LastSequence, TerminalSequenceOf(snapshot, signal), _ledger.Owed, _ledger.Remaining > _options.PollInterval,
+                    Due(_streamRetryAt), _options.MaxStreamFailures);
                 var (next, action) = WatchMachine.Decide(state, signal, facts);
                 ExecutionLog.Decided(_logger, _executionId, signal, state.Phase, next.Phase, action);
                 OnPhaseChanging(state.Phase, next.Phase);
@@ -228,16 +229,18 @@ internal sealed partial class WatchSession
         delay > TimeSpan.Zero ? Task.Delay(delay, _time, cancellationToken) : Task.CompletedTask;
 
     /// <summary>
-    /// The wait before the next poll: the interval, but no longer than until the stream may be tried again (due and no
-    /// wait owed to it), nor shorter than a wait the snapshot endpoint asked for.
+    /// The wait before the next poll: the interval, or longer when the snapshot endpoint asked for a wait — but never past
+    /// the moment the stream may be tried again (due, and no wait owed to it). Each endpoint's wait is its own: a
+    /// snapshot that asked for an hour does not keep the stream from being tried, nor the other way round.
     /// </summary>
     private TimeSpan PollDelay()
     {
-        var untilStream = TimeUntil(_streamRetryAt);
+        var untilStreamRetry = TimeUntil(_streamRetryAt);
         var streamOwed = _ledger.Remaining;
-        var delay = Min(_options.PollInterval, untilStream > streamOwed ? untilStream : streamOwed);
-        var owed = _snapshotLedger.Remaining;
-        return owed > delay ? owed : delay;
+        var untilStream = untilStreamRetry > streamOwed ? untilStreamRetry : streamOwed;
+        var snapshotOwed = _snapshotLedger.Remaining;
+        var poll = snapshotOwed > _options.PollInterval ? snapshotOwed : _options.PollInterval;
+        return Min(poll, untilStream);
     }
 
     /// <summary>
@@ -278,8 +281,6 @@ internal sealed partial class WatchSession
                 break;
         }
     }
-
-    private bool WaitOwed() => _ledger.Owed;
 
     private bool Due(long timestamp) => _time.GetTimestamp() >= timestamp;
 

@@ -36,5 +36,10 @@ internal sealed class WaitLedger(TimeProvider timeProvider)
         }
     }
 
-    private long NotBefore(TimeSpan wait) => timeProvider.GetTimestamp() + (long)(wait.TotalSeconds * timeProvider.TimestampFrequency);
+    /// <summary>The moment <paramref name="wait"/> from now; a wait beyond what a timer takes counts as the longest one (a server's "much later").</summary>
+    private long NotBefore(TimeSpan wait)
+    {
+        var capped = wait > WaitPolicy.LongestDelay ? WaitPolicy.LongestDelay : wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        return timeProvider.GetTimestamp() + (long)(capped.TotalSeconds * timeProvider.TimestampFrequency);
+    }
 }

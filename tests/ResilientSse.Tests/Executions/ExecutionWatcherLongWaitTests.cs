@@ -7,15 +7,15 @@ using static ResilientSse.Tests.TestSupport.ScriptedHandler;
 
 namespace ResilientSse.Tests.Executions;
 
-/// <summary>The second review's cases for the watcher: over a scripted in-memory server and a fake clock.</summary>
-public sealed class ExecutionWatcherSecondReviewTests : IDisposable
+/// <summary>The watcher while a long <c>Retry-After</c> is owed to one endpoint: the other keeps working, and nothing is hidden or crashes.</summary>
+public sealed class ExecutionWatcherLongWaitTests : IDisposable
 {
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(1);
 
     private readonly ScriptedHandler _server = new();
     private readonly TestClock _clock = new();
 
-    public ExecutionWatcherSecondReviewTests() => _server.Clock = _clock;
+    public ExecutionWatcherLongWaitTests() => _server.Clock = _clock;
 
     /// <summary>
     /// §3.3 (a terminal snapshot ends the watch at once, no fixed sleeps) and §3.7 (give up only after the offline budget
