@@ -28,7 +28,10 @@ public sealed class ExecutionWatcherOptions
     /// <value>Default: a new <see cref="SseClientOptions"/> with its own defaults.</value>
     public SseClientOptions Stream { get; set; } = new();
 
-    /// <summary>How often the snapshot is read while the stream is unusable (polling mode).</summary>
+    /// <summary>
+    /// How often the snapshot is read while the stream is unusable (polling mode), or while the stream asked for a wait
+    /// longer than this (a long <c>Retry-After</c>), so that the end is never noticed late.
+    /// </summary>
     /// <value>Default: 2 seconds.</value>
     public TimeSpan PollInterval { get; set; } = ExecutionWatcherDefaults.PollInterval;
 
