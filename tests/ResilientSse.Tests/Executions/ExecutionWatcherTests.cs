@@ -90,6 +90,24 @@ public sealed class ExecutionWatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task WatchAsync_HealthyConnectionsCutByAProxyDuringALongStage_AreNoFailuresAndNeverSendTheWatchToPolling()
+    {
+        // A long stage behind a proxy that ends connections after 40 s: heartbeats, no event, a clean end — six times.
+        var quietCuts = Enumerable.Repeat<Func<HttpRequestMessage, HttpResponseMessage>>(
+            _ => HeartbeatResponse(string.Empty, after: string.Empty, afterDelay: TimeSpan.FromSeconds(40)), 6);
+        _server.On(StreamPath, [_ => HeartbeatResponse(Events(1, 1), after: string.Empty, afterDelay: TimeSpan.FromSeconds(40)), .. quietCuts, Sse(Events(2, 8))]);
+        _server.On(SnapshotPath, Json(Snapshot("running", 1)));
+        var options = Options();
+        options.MaxStreamFailures = 3;
+
+        var items = await WatchAsync(options);
+
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items.Select(e => e.Sequence));
+        Assert.DoesNotContain(_notices, n => n.Kind == ExecutionWatchNoticeKind.PollingStarted);
+        Assert.Equal(8, _server.RequestsTo(StreamPath).Count);
+    }
+
+    [Fact]
     public async Task WatchAsync_CutTwiceWhileDelivering_OneFastResumeThenWaitsRetryForTheStreamsTerminal()
     {
         _server.On(StreamPath, Sse(Events(1, 5)), Sse(Events(6, 7)), Sse(Events(8, 8)));

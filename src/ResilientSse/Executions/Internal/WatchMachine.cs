@@ -59,6 +59,7 @@ internal static class WatchMachine
         Started => (state, Connect),
         StreamDelivered => (state with { Failures = 0 }, Connect),
         StreamCutMidEvent => (state, ReadSnapshot),
+        StreamHealthyEnd => (state with { Failures = 0 }, ReadSnapshot),
         StreamEmpty or StreamRefused or StreamNoContent => (state with { Failures = state.Failures + 1 }, ReadSnapshot),
         StreamUnusable => (state with { Phase = Polling, Failures = 0 }, ReadSnapshot),
         StreamQuiet => Ending(state, facts.SnapshotLast, facts, streamWillNotSendIt: true),
@@ -71,8 +72,8 @@ internal static class WatchMachine
     private static (WatchState, WatchAction) FromCatchingUp(WatchState state, WatchSignal signal, in WatchFacts facts) => signal switch
     {
         StreamDelivered => Ending(state with { Failures = 0 }, state.Target, facts, streamWillNotSendIt: false),
-        StreamEmpty or StreamRefused when state.Failures + 1 > facts.MaxFailures => (state with { Phase = Finished, Failures = state.Failures + 1 }, FinishFromSnapshot),
-        StreamEmpty or StreamRefused => Ending(state with { Failures = state.Failures + 1 }, state.Target, facts, streamWillNotSendIt: false),
+        StreamEmpty or StreamHealthyEnd or StreamRefused when state.Failures + 1 > facts.MaxFailures => (state with { Phase = Finished, Failures = state.Failures + 1 }, FinishFromSnapshot),
+        StreamEmpty or StreamHealthyEnd or StreamRefused => Ending(state with { Failures = state.Failures + 1 }, state.Target, facts, streamWillNotSendIt: false),
         StreamQuiet or StreamNoContent or StreamUnusable => (state with { Phase = Finished }, FinishFromSnapshot),
         _ => Ending(state, state.Target, facts, streamWillNotSendIt: false),
     };
@@ -80,7 +81,7 @@ internal static class WatchMachine
     private static (WatchState, WatchAction) FromPolling(WatchState state, WatchSignal signal, in WatchFacts facts) => signal switch
     {
         Started => (state, ReadSnapshot),
-        StreamDelivered or StreamCutMidEvent => (state with { Phase = WatchPhase.Streaming, Failures = 0 }, Connect),
+        StreamDelivered or StreamCutMidEvent or StreamHealthyEnd => (state with { Phase = WatchPhase.Streaming, Failures = 0 }, Connect),
         StreamQuiet or SnapshotTerminal => Ending(state, facts.SnapshotLast, facts, streamWillNotSendIt: true),
         SnapshotRunning or SnapshotUnavailable when facts.StreamRetryDue && !facts.WaitOwed => (state, Connect),
         _ => (state, PollLater),

@@ -33,6 +33,7 @@ internal sealed partial class WatchSession
             await using (connection.ConfigureAwait(false))
             {
                 OnConnected(connection);
+                var connectedAt = _time.GetTimestamp();
                 quiet.Start();
                 var newEvents = 0;
                 var events = connection.ReadEventsAsync(_sequencer.LastEventId ?? string.Empty, _connections, quiet.Token).GetAsyncEnumerator(quiet.Token);
@@ -114,6 +115,7 @@ internal sealed partial class WatchSession
                 report.Signal = quiet.Abandoned ? WatchSignal.StreamQuiet
                     : newEvents > 0 ? WatchSignal.StreamDelivered
                     : connection.EndedMidEvent ? WatchSignal.StreamCutMidEvent
+                    : _time.GetElapsedTime(connectedAt) >= _options.Stream.HealthyConnectionThreshold ? WatchSignal.StreamHealthyEnd
                     : WatchSignal.StreamEmpty;
             }
 

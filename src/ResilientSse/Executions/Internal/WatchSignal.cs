@@ -19,6 +19,12 @@ internal enum WatchSignal
     StreamEmpty,
 
     /// <summary>
+    /// A connection that stayed up for <see cref="Streaming.SseClientOptions.HealthyConnectionThreshold"/> ended with
+    /// nothing new — a proxy's cut of a quiet stream during a long stage: a healthy stream, not a failure.
+    /// </summary>
+    StreamHealthyEnd,
+
+    /// <summary>
     /// The quiet check abandoned a connection that brought no new event for the interval: in
     /// <see cref="WatchPhase.Streaming"/> because the snapshot showed the end, in <see cref="WatchPhase.CatchingUp"/>
     /// because the events it should replay did not come.
