@@ -75,8 +75,15 @@ public sealed class ExecutionWatcher : IExecutionWatcher
             throw new ExecutionNotFoundException(executionId, endpoints.SnapshotUri);
         }
 
-        return result.Snapshot ?? throw new HttpRequestException(
-            $"The snapshot of execution '{executionId}' could not be read from {endpoints.SnapshotUri}: {result.Failure?.Message}", result.Failure);
+        if (result.Snapshot is { } snapshot)
+        {
+            return snapshot;
+        }
+
+        var reason = $"The snapshot of execution '{executionId}' could not be read from {endpoints.SnapshotUri}: {result.Failure?.Message}";
+        throw result.Failure is HttpRequestException { StatusCode: { } status }
+            ? new SseHttpStatusException(status, endpoints.SnapshotUri, reason)
+            : new ResilientSseException(reason, result.Failure);
     }
 
     private ExecutionEndpoints Endpoints(string executionId) => new(_baseAddress, _options, executionId);

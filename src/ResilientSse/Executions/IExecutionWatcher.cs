@@ -30,6 +30,10 @@ public interface IExecutionWatcher
     /// <exception cref="ArgumentException"><paramref name="executionId"/> is null, empty or white space.</exception>
     /// <exception cref="ExecutionNotFoundException">The server does not know the execution.</exception>
     /// <exception cref="ExecutionProtocolException">The snapshot was not valid JSON of the expected shape.</exception>
-    /// <exception cref="SseHttpStatusException">The server answered with an error status.</exception>
+    /// <exception cref="SseHttpStatusException">The server answered with an error status (401, 403, 5xx, …).</exception>
+    /// <exception cref="ResilientSseException">
+    /// The server could not be reached, or did not answer within <see cref="ExecutionWatcherOptions.SnapshotTimeout"/>;
+    /// the cause is the <see cref="Exception.InnerException"/>.
+    /// </exception>
     Task<ExecutionSnapshot> GetSnapshotAsync(string executionId, CancellationToken cancellationToken = default);
 }

@@ -305,6 +305,34 @@ public sealed class ExecutionWatcherTests : IDisposable
 
         Assert.True(ex.OfflineFor >= TimeSpan.FromMinutes(2), ex.OfflineFor.ToString());
         Assert.Contains(Id, ex.Message, StringComparison.Ordinal);
+        Assert.NotNull(ex.InnerException); // the last failure, as SseClient's exception carries it
+        Assert.Contains(ex.InnerException.Message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.Unauthorized)]
+    public async Task GetSnapshotAsync_ErrorStatus_ThrowsSseHttpStatusExceptionWithTheStatus(HttpStatusCode status)
+    {
+        _server.On(SnapshotPath, Status(status));
+
+        var ex = await Assert.ThrowsAsync<SseHttpStatusException>(() => CreateWatcher(Options()).GetSnapshotAsync(Id));
+
+        Assert.Equal(status, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetSnapshotAsync_ServerUnreachable_ThrowsResilientSseExceptionWithTheCause()
+    {
+        using var refusing = new HttpClient(new RefusingHandler());
+        var watcher = new ExecutionWatcher(refusing, Options(), _clock);
+
+        var ex = await Assert.ThrowsAsync<ResilientSseException>(() => watcher.GetSnapshotAsync(Id));
+
+        Assert.Equal(typeof(ResilientSseException), ex.GetType());
+        Assert.IsType<HttpRequestException>(ex.InnerException);
+        Assert.Contains(Id, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -396,6 +424,13 @@ public sealed class ExecutionWatcherTests : IDisposable
         var content = new StreamContent(new HeartbeatStream(Encoding.UTF8.GetBytes(events), after is null ? null : Encoding.UTF8.GetBytes(after), afterDelay, release, _clock));
         content.Headers.ContentType = new("text/event-stream");
         return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+    }
+
+    /// <summary>A server that cannot be reached: every request fails as a refused connection does.</summary>
+    private sealed class RefusingHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromException<HttpResponseMessage>(new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (127.0.0.1:5080)"));
     }
 
     private sealed class HeartbeatStream(byte[] events, byte[]? after, TimeSpan? afterDelay, Func<bool>? release, TimeProvider clock) : ReadOnlyTestStream

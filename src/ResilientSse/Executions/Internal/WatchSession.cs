@@ -36,6 +36,7 @@ internal sealed partial class WatchSession
     private long _lastContact;
     private long _lastNewEvent;
     private Exception? _lastFailure;
+    private Exception? _lastFailureOfAny;
     private int _connections;
     private int _attempts;
     private bool _everConnected;
@@ -101,7 +102,8 @@ internal sealed partial class WatchSession
                     case WatchAction.GiveUp:
                         var offline = _time.GetElapsedTime(_lastContact);
                         throw new OfflineBudgetExceededException(offline, _options.OfflineBudget,
-                            $"Gave up watching execution '{_executionId}': no contact with the server for {offline} (offline budget {_options.OfflineBudget}). Last cause: {Describe(_lastFailure)}.");
+                            $"Gave up watching execution '{_executionId}': no contact with the server for {offline} (offline budget {_options.OfflineBudget}). Last cause: {Describe(_lastFailureOfAny)}.",
+                            _lastFailureOfAny);
 
                     case WatchAction.FinishFromSnapshot:
                         foreach (var item in FinishFromSnapshot(snapshot!))
@@ -188,6 +190,7 @@ internal sealed partial class WatchSession
             _snapshotLedger.Owe(retryAfter);
         }
 
+        _lastFailureOfAny = result.Failure ?? _lastFailureOfAny;
         ExecutionLog.SnapshotUnavailable(_logger, _executionId, result.Failure);
         return (WatchSignal.SnapshotUnavailable, previous);
     }
@@ -205,6 +208,7 @@ internal sealed partial class WatchSession
         }
 
         _lastFailure = report.Error ?? _lastFailure;
+        _lastFailureOfAny = report.Error ?? _lastFailureOfAny;
         _ledger.Owe(report.Signal == WatchSignal.StreamDelivered ? _waits.AfterDeliveringCut() : _waits.AfterFailure(report.RetryAfter));
         if (phase == WatchPhase.Polling)
         {
