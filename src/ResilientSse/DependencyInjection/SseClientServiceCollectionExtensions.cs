@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,7 +26,29 @@ public static class SseClientServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<SseClientOptions>().Configure(configure).ValidateOnStart();
+        services.AddOptions<SseClientOptions>().Configure(configure);
+        return AddCore(services);
+    }
+
+    /// <summary>
+    /// Registers <see cref="SseClient"/> with options bound from <paramref name="configuration"/> (for example the
+    /// <c>SseClient</c> section), validated when the host starts; otherwise as <see cref="AddSseClient(IServiceCollection, Action{SseClientOptions})"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration section holding <see cref="SseClientOptions"/>.</param>
+    /// <returns>The client's <see cref="IHttpClientBuilder"/>, to set a base address or add handlers (authentication, logging).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configuration"/> is null.</exception>
+    public static IHttpClientBuilder AddSseClient(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<SseClientOptions>().Bind(configuration);
+        return AddCore(services);
+    }
+
+    private static IHttpClientBuilder AddCore(IServiceCollection services)
+    {
+        services.AddOptions<SseClientOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SseClientOptions>, SseClientOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         return services

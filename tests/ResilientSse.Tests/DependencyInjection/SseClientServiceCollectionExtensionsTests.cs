@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ResilientSse.Streaming;
@@ -17,6 +18,38 @@ public class SseClientServiceCollectionExtensionsTests
         Assert.Equal(SseClientServiceCollectionExtensions.HttpClientName, builder.Name);
         Assert.NotNull(provider.GetRequiredService<SseClient>());
         Assert.Equal(TimeSpan.FromSeconds(5), provider.GetRequiredService<IOptions<SseClientOptions>>().Value.IdleTimeout);
+    }
+
+    [Fact]
+    public void AddSseClient_FromConfiguration_BindsTheOptions()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["IdleTimeout"] = "00:00:20",
+            ["InitialReconnectDelay"] = "00:00:02",
+            ["MaxEventSize"] = "4096",
+        }).Build();
+        var services = new ServiceCollection();
+
+        services.AddSseClient(configuration);
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptions<SseClientOptions>>().Value;
+
+        Assert.NotNull(provider.GetRequiredService<SseClient>());
+        Assert.Equal((TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(2), 4096), (options.IdleTimeout, options.InitialReconnectDelay, options.MaxEventSize));
+    }
+
+    [Fact]
+    public async Task AddSseClient_InvalidConfiguration_FailsAtHostStartWithTheValue()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["JitterRatio"] = "3" }).Build();
+        var services = new ServiceCollection();
+        services.AddSseClient(configuration);
+        await using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(provider.GetRequiredService<IStartupValidator>().Validate);
+
+        Assert.Contains("JitterRatio (3) must be between 0 and 1.", ex.Failures);
     }
 
     [Fact]
