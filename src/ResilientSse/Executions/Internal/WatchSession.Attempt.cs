@@ -199,13 +199,7 @@ internal sealed partial class WatchSession
     private async Task<ExecutionEvent?> MissingBeforeIdlessTerminalAsync(CancellationToken cancellationToken)
     {
         await DelayAsync(_snapshotLedger.Remaining, cancellationToken).ConfigureAwait(false);
-        ExecutionMetrics.SnapshotReads.Add(1);
-        var result = await _snapshots.ReadAsync(_executionId, _endpoints, cancellationToken).ConfigureAwait(false);
-        if (result.RetryAfter is { } retryAfter)
-        {
-            _snapshotLedger.Owe(retryAfter);
-        }
-
+        var result = await RequestSnapshotAsync(cancellationToken).ConfigureAwait(false);
         return result.Snapshot is not { } snapshot ? null
             : _sequencer.MissingBefore(_sequencer.SnapshotLastSequence(snapshot) + (snapshot.IsTerminal ? 0 : 1));
     }
@@ -218,13 +212,7 @@ internal sealed partial class WatchSession
             return null; // the snapshot endpoint asked for a wait: the check asks again after the next interval
         }
 
-        ExecutionMetrics.SnapshotReads.Add(1);
-        var result = await _snapshots.ReadAsync(_executionId, _endpoints, cancellationToken).ConfigureAwait(false);
-        if (result.RetryAfter is { } retryAfter)
-        {
-            _snapshotLedger.Owe(retryAfter);
-        }
-
+        var result = await RequestSnapshotAsync(cancellationToken).ConfigureAwait(false);
         return result.Snapshot is { IsTerminal: true } snapshot ? snapshot : null;
     }
 

@@ -26,13 +26,13 @@ internal sealed partial class WatchSession
     private readonly WaitPolicy _waits;
     private readonly WaitLedger _ledger;
     private readonly WaitLedger _snapshotLedger;
+    private readonly WaitLedger _streamRetry;
     private readonly ResiliencePipeline _requests;
     private readonly EventSequencer _sequencer;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    // The loop's clock: when the stream may be tried again while polling, and when the server was last heard from.
-    private long _streamRetryAt;
+    // When the server was last heard from, and when it last brought a new event.
     private long _lastContact;
     private long _lastNewEvent;
     private Exception? _lastFailure;
@@ -57,6 +57,7 @@ internal sealed partial class WatchSession
         _requests = requests;
         _ledger = new WaitLedger(timeProvider);
         _snapshotLedger = new WaitLedger(timeProvider);
+        _streamRetry = new WaitLedger(timeProvider);
         _executionId = executionId;
         _options = options;
         _endpoints = endpoints;
@@ -89,7 +90,7 @@ internal sealed partial class WatchSession
                 }
 
                 var facts = new WatchFacts(_sequencer.LastSequence, TerminalSequenceOf(snapshot, signal), _ledger.Owed, _ledger.Remaining > _options.PollInterval,
-                    Due(_streamRetryAt), _options.MaxStreamFailures);
+                    !_streamRetry.Owed, _options.MaxStreamFailures);
                 var (next, action) = WatchMachine.Decide(state, signal, facts);
                 ExecutionLog.Decided(_logger, _executionId, signal, state.Phase, next.Phase, action);
                 OnPhaseChanging(state.Phase, next.Phase);
@@ -168,8 +169,7 @@ internal sealed partial class WatchSession
             return (WatchSignal.SnapshotUnavailable, previous);
         }
 
-        ExecutionMetrics.SnapshotReads.Add(1);
-        var result = await _snapshots.ReadAsync(_executionId, _endpoints, cancellationToken).ConfigureAwait(false);
+        var result = await RequestSnapshotAsync(cancellationToken).ConfigureAwait(false);
         if (result.Snapshot is { } snapshot)
         {
             _lastContact = _time.GetTimestamp();
@@ -185,14 +185,25 @@ internal sealed partial class WatchSession
             throw new ExecutionNotFoundException(_executionId, _endpoints.SnapshotUri);
         }
 
+        _lastFailureOfAny = result.Failure ?? _lastFailureOfAny;
+        ExecutionLog.SnapshotUnavailable(_logger, _executionId, result.Failure);
+        return (WatchSignal.SnapshotUnavailable, previous);
+    }
+
+    /// <summary>
+    /// One snapshot request, whoever asks (the loop, the quiet check, an id-less terminal event): counted, and its
+    /// <c>Retry-After</c> booked, so that no snapshot request goes out before it.
+    /// </summary>
+    private async Task<SnapshotResult> RequestSnapshotAsync(CancellationToken cancellationToken)
+    {
+        ExecutionMetrics.SnapshotReads.Add(1);
+        var result = await _snapshots.ReadAsync(_executionId, _endpoints, cancellationToken).ConfigureAwait(false);
         if (result.RetryAfter is { } retryAfter)
         {
             _snapshotLedger.Owe(retryAfter);
         }
 
-        _lastFailureOfAny = result.Failure ?? _lastFailureOfAny;
-        ExecutionLog.SnapshotUnavailable(_logger, _executionId, result.Failure);
-        return (WatchSignal.SnapshotUnavailable, previous);
+        return result;
     }
 
     /// <summary>The terminal snapshot's reading of the machine: its last event's sequence number, when the signal brought one.</summary>
@@ -212,7 +223,7 @@ internal sealed partial class WatchSession
         _ledger.Owe(report.Signal == WatchSignal.StreamDelivered ? _waits.AfterDeliveringCut() : _waits.AfterFailure(report.RetryAfter));
         if (phase == WatchPhase.Polling)
         {
-            _streamRetryAt = _time.GetTimestamp() + ToTicks(_options.StreamRetryInterval);
+            _streamRetry.Owe(_options.StreamRetryInterval);
         }
     }
 
@@ -239,7 +250,7 @@ internal sealed partial class WatchSession
     /// </summary>
     private TimeSpan PollDelay()
     {
-        var untilStreamRetry = TimeUntil(_streamRetryAt);
+        var untilStreamRetry = _streamRetry.Remaining;
         var streamOwed = _ledger.Remaining;
         var untilStream = untilStreamRetry > streamOwed ? untilStreamRetry : streamOwed;
         var snapshotOwed = _snapshotLedger.Remaining;
@@ -269,7 +280,7 @@ internal sealed partial class WatchSession
         switch (to)
         {
             case WatchPhase.Polling:
-                _streamRetryAt = now + ToTicks(_options.StreamRetryInterval);
+                _streamRetry.Owe(_options.StreamRetryInterval);
                 ExecutionMetrics.PollingFallbacks.Add(1);
                 ExecutionLog.PollingStarted(_logger, _executionId, _options.PollInterval, _lastFailure);
                 Notify(ExecutionWatchNoticeKind.PollingStarted,
@@ -285,16 +296,6 @@ internal sealed partial class WatchSession
                 break;
         }
     }
-
-    private bool Due(long timestamp) => _time.GetTimestamp() >= timestamp;
-
-    private TimeSpan TimeUntil(long timestamp)
-    {
-        var now = _time.GetTimestamp();
-        return now >= timestamp ? TimeSpan.Zero : _time.GetElapsedTime(now, timestamp);
-    }
-
-    private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }
