@@ -19,16 +19,11 @@ namespace ResilientSse.Streaming.Internal;
 /// buffered bytes last. Memory is bounded: a block (or an unfinished line) larger than the maximum fails with
 /// <see cref="SseLimitExceededException"/> before the buffer grows further, after the events before it.</para>
 /// </remarks>
-internal sealed class EventStreamParser : IDisposable
+internal sealed partial class EventStreamParser : IDisposable
 {
     private const byte CR = (byte)'\r';
     private const byte LF = (byte)'\n';
     private const int InitialBufferSize = 4096;
-
-    // Who may return the buffers: a pending read may still write into _buffer, so disposal leaves that to its end.
-    private const int Idle = 0;
-    private const int Reading = 1;
-    private const int Disposed = 2;
 
     private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
 
@@ -118,93 +113,6 @@ internal sealed class EventStreamParser : IDisposable
             ThrowIfDisposedDuringRead(EndRead());
             Accept(read.Result);
         }
-    }
-
-    /// <summary>
-    /// Returns the buffers to the pool — at once, or, while a read into them is pending, when that read ends (the
-    /// read then fails with <see cref="ObjectDisposedException"/>). Safe to call from another thread than the reader's.
-    /// </summary>
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _state, Disposed) == Idle)
-        {
-            ReturnBuffers();
-        }
-    }
-
-    private async ValueTask<bool> AwaitReadThenMoveNextAsync(ValueTask<int> read)
-    {
-        int count;
-        var open = true;
-        try
-        {
-            count = await read.ConfigureAwait(false);
-        }
-        finally
-        {
-            open = EndRead();
-        }
-
-        ThrowIfDisposedDuringRead(open);
-        Accept(count);
-        return await MoveNextAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>Makes room after the unprocessed bytes (compacting, or growing for a long line) and reads into it.</summary>
-    private ValueTask<int> ReadMore()
-    {
-        ObjectDisposedException.ThrowIf(Interlocked.CompareExchange(ref _state, Reading, Idle) != Idle, this);
-
-        try
-        {
-            if (_start > 0)
-            {
-                _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
-                (_start, _end) = (0, _end - _start);
-            }
-
-            if (_end == _buffer.Length)
-            {
-                var larger = _pool.Rent(_buffer.Length * 2);
-                _buffer.AsSpan(0, _end).CopyTo(larger);
-                _pool.Return(_buffer);
-                _buffer = larger;
-            }
-
-            return _stream.ReadAsync(_buffer.AsMemory(_end), _cancellationToken);
-        }
-        catch
-        {
-            EndRead();
-            throw;
-        }
-    }
-
-    /// <summary>Notes that the read ended; false when the parser was disposed meanwhile (its buffers are returned now).</summary>
-    private bool EndRead()
-    {
-        if (Interlocked.CompareExchange(ref _state, Idle, Reading) == Reading)
-        {
-            return true;
-        }
-
-        ReturnBuffers();
-        return false;
-    }
-
-    private static void ThrowIfDisposedDuringRead(bool open)
-    {
-        if (!open)
-        {
-            throw new ObjectDisposedException(nameof(EventStreamParser), "The parser was disposed while a read was pending.");
-        }
-    }
-
-    private void ReturnBuffers()
-    {
-        _pool.Return(_buffer);
-        _pool.Return(_data);
-        _buffer = _data = [];
     }
 
     private void Accept(int read)
