@@ -45,20 +45,11 @@ public static class ExecutionWatcherServiceCollectionExtensions
         return AddCore(services);
     }
 
-    private static IHttpClientBuilder AddCore(IServiceCollection services)
-    {
-        services.AddOptions<ExecutionWatcherOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExecutionWatcherOptions>, ExecutionWatcherOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        return services
-            .AddHttpClient(HttpClientName)
-            // Streams live far longer than HttpClient's default 100 s; the idle timeout guards them instead.
-            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .SendLastEventIdAsUtf8()
+    private static IHttpClientBuilder AddCore(IServiceCollection services) =>
+        StreamingRegistration.AddStreamingClient<ExecutionWatcherOptions, ExecutionWatcherOptionsValidator>(services, HttpClientName)
             .AddTypedClient<IExecutionWatcher>((client, provider) => new ExecutionWatcher(
                 client,
                 provider.GetRequiredService<IOptions<ExecutionWatcherOptions>>().Value,
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetService<ILoggerFactory>()));
-    }
 }

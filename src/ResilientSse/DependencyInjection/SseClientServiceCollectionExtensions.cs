@@ -46,19 +46,11 @@ public static class SseClientServiceCollectionExtensions
         return AddCore(services);
     }
 
-    private static IHttpClientBuilder AddCore(IServiceCollection services)
-    {
-        services.AddOptions<SseClientOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SseClientOptions>, SseClientOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        return services
-            .AddHttpClient(HttpClientName)
-            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .SendLastEventIdAsUtf8()
+    private static IHttpClientBuilder AddCore(IServiceCollection services) =>
+        StreamingRegistration.AddStreamingClient<SseClientOptions, SseClientOptionsValidator>(services, HttpClientName)
             .AddTypedClient((client, provider) => new SseClient(
                 client,
                 provider.GetRequiredService<IOptions<SseClientOptions>>().Value,
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetService<ILoggerFactory>()));
-    }
 }
