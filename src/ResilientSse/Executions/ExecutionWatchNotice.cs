@@ -29,8 +29,12 @@ public sealed class ExecutionWatchNotice
     /// <summary>The delay before the next attempt, for <see cref="ExecutionWatchNoticeKind.Reconnecting"/>.</summary>
     public TimeSpan? Delay { get; init; }
 
-    /// <summary>What caused the step, when an error did.</summary>
-    public Exception? Cause { get; init; }
+    /// <summary>
+    /// What caused the step, when an error did: an <see cref="SseTransientException"/> (with its status and
+    /// <c>Retry-After</c>) for trouble the watch retries, or the <see cref="ResilientSseException"/> that made the stream
+    /// unusable (for <see cref="ExecutionWatchNoticeKind.PollingStarted"/>).
+    /// </summary>
+    public ResilientSseException? Cause { get; init; }
 
     /// <inheritdoc />
     public override string ToString() => $"{Kind}: {Message}";

@@ -80,10 +80,11 @@ public sealed class ExecutionWatcher : IExecutionWatcher
             return snapshot;
         }
 
-        var reason = $"The snapshot of execution '{executionId}' could not be read from {endpoints.SnapshotUri}: {result.Failure?.Message}";
-        throw result.Failure is HttpRequestException { StatusCode: { } status }
-            ? new SseHttpStatusException(status, endpoints.SnapshotUri, reason)
-            : new ResilientSseException(reason, result.Failure);
+        // A status that asking again cannot fix is the caller's to see as one; the rest is for a later call.
+        var failure = result.Failure!;
+        throw failure.StatusCode is { } status && (int)status is >= 400 and < 500 and not 408 and not 429
+            ? new SseHttpStatusException(status, endpoints.SnapshotUri, $"The snapshot of execution '{executionId}' could not be read: {failure.Message}")
+            : failure;
     }
 
     private ExecutionEndpoints Endpoints(string executionId) => new(_baseAddress, _options, executionId);

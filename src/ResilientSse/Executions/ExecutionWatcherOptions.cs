@@ -88,7 +88,13 @@ public sealed class ExecutionWatcherOptions
     /// <value>Default: a non-negative decimal integer (invariant culture).</value>
     public Func<string, long?> ParseEventId { get; set; } = ExecutionWatcherDefaults.ParseEventId;
 
-    /// <summary>Called for every notable step of a watch: connections, reconnects, fallbacks, gaps, duplicates dropped.</summary>
+    /// <summary>
+    /// Gets or sets the callback that observes a watch: every notable step — connections, reconnects, snapshot
+    /// checks, fallbacks, gaps, duplicates dropped — with its cause. It is the one way to observe a watch
+    /// (<see cref="Streaming.SseClientOptions.OnNotice"/> of <see cref="Stream"/> must stay unset). It runs on the
+    /// watch's own flow, so it should return quickly. An exception it throws ends the watch: its connection is closed
+    /// and the exception comes out of the <c>await foreach</c> unchanged.
+    /// </summary>
     /// <value>Default: <see langword="null"/>.</value>
     public Action<ExecutionWatchNotice>? OnNotice { get; set; }
 }

@@ -80,6 +80,10 @@ internal sealed class ExecutionWatcherOptionsValidator : IValidateOptions<Execut
         {
             errors.AddRange(streamResult.Failures.Select(failure => "Stream." + failure));
         }
+        else if (options.Stream.OnNotice is not null)
+        {
+            errors.Add("Stream.OnNotice is for SseClient subscriptions and is never called by a watch: set ExecutionWatcherOptions.OnNotice instead.");
+        }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -30,10 +30,11 @@ public interface IExecutionWatcher
     /// <exception cref="ArgumentException"><paramref name="executionId"/> is null, empty or white space.</exception>
     /// <exception cref="ExecutionNotFoundException">The server does not know the execution.</exception>
     /// <exception cref="ExecutionProtocolException">The snapshot was not valid JSON of the expected shape.</exception>
-    /// <exception cref="SseHttpStatusException">The server answered with an error status (401, 403, 5xx, …).</exception>
-    /// <exception cref="ResilientSseException">
-    /// The server could not be reached, or did not answer within <see cref="ExecutionWatcherOptions.SnapshotTimeout"/>;
-    /// the cause is the <see cref="Exception.InnerException"/>.
+    /// <exception cref="SseHttpStatusException">The server answered a status that asking again cannot fix (401, 403, 400, 405, …).</exception>
+    /// <exception cref="SseTransientException">
+    /// Trouble a later call may not have: the server could not be reached, did not answer within
+    /// <see cref="ExecutionWatcherOptions.SnapshotTimeout"/>, or answered 408, 429 or 5xx;
+    /// <see cref="SseTransientException.StatusCode"/> and <see cref="SseTransientException.RetryAfter"/> say when to ask again.
     /// </exception>
     Task<ExecutionSnapshot> GetSnapshotAsync(string executionId, CancellationToken cancellationToken = default);
 }

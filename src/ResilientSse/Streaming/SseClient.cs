@@ -1,3 +1,5 @@
+using System.Net.ServerSentEvents;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ResilientSse.Streaming.Internal;
@@ -48,14 +50,30 @@ public sealed class SseClient
         _connector = new SseConnector(httpClient, _options, _timeProvider, _logger);
     }
 
-    /// <summary>Subscribes to the event stream at <paramref name="uri"/> with GET requests.</summary>
+    /// <summary>Subscribes to the event stream at <paramref name="uri"/> with GET requests; each item's payload is its data as a string.</summary>
     /// <param name="uri">The stream's address: absolute, or relative to the <see cref="HttpClient.BaseAddress"/>.</param>
     /// <param name="lastEventId">The last event ID already received, sent as <c>Last-Event-ID</c> on the first request; <see langword="null"/> for none.</param>
     /// <param name="cancellationToken">Ends the subscription.</param>
-    /// <returns>The events, in order, across reconnections.</returns>
+    /// <returns>The subscription: the events, in order, across reconnections.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="uri"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="uri"/> is relative and the client has no base address.</exception>
-    public IAsyncEnumerable<SseEvent> SubscribeAsync(Uri uri, string? lastEventId = null, CancellationToken cancellationToken = default)
+    public SseSubscription<string> SubscribeAsync(Uri uri, string? lastEventId = null, CancellationToken cancellationToken = default) =>
+        SubscribeAsync(uri, Utf8String, lastEventId, cancellationToken);
+
+    /// <summary>
+    /// Subscribes to the event stream at <paramref name="uri"/> with GET requests; <paramref name="itemParser"/> makes
+    /// each item's payload from the event type and the data's UTF-8 bytes — a JSON payload needs no string in between
+    /// (for example <c>(type, data) =&gt; JsonSerializer.Deserialize(data, MyContext.Default.Progress)</c>).
+    /// </summary>
+    /// <typeparam name="T">The type of each item's payload.</typeparam>
+    /// <param name="uri">The stream's address: absolute, or relative to the <see cref="HttpClient.BaseAddress"/>.</param>
+    /// <param name="itemParser">Makes a payload; the bytes are valid only during the call. An exception it throws ends the subscription.</param>
+    /// <param name="lastEventId">The last event ID already received, sent as <c>Last-Event-ID</c> on the first request; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Ends the subscription.</param>
+    /// <returns>The subscription: the events, in order, across reconnections.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="uri"/> or <paramref name="itemParser"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="uri"/> is relative and the client has no base address.</exception>
+    public SseSubscription<T> SubscribeAsync<T>(Uri uri, SseItemParser<T> itemParser, string? lastEventId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(uri);
         if (!uri.IsAbsoluteUri && _httpClient.BaseAddress is null)
@@ -63,21 +81,40 @@ public sealed class SseClient
             throw new ArgumentException($"The address '{uri}' is relative and the HttpClient has no BaseAddress.", nameof(uri));
         }
 
-        return SubscribeAsync(_ => new HttpRequestMessage(HttpMethod.Get, uri), lastEventId, cancellationToken);
+        return SubscribeAsync(_ => new HttpRequestMessage(HttpMethod.Get, uri), itemParser, lastEventId, cancellationToken);
     }
 
     /// <summary>
     /// Subscribes with a request built anew for every connection attempt, so that headers such as a refreshed
     /// bearer token can change between attempts. The client adds <c>Last-Event-ID</c> when the factory has not.
+    /// Each item's payload is its data as a string.
     /// </summary>
     /// <param name="requestFactory">Builds the request for an attempt; the client disposes it.</param>
     /// <param name="lastEventId">The last event ID already received, sent on the first request; <see langword="null"/> for none.</param>
     /// <param name="cancellationToken">Ends the subscription.</param>
-    /// <returns>The events, in order, across reconnections.</returns>
+    /// <returns>The subscription: the events, in order, across reconnections.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="requestFactory"/> is <see langword="null"/>.</exception>
-    public IAsyncEnumerable<SseEvent> SubscribeAsync(Func<SseRequestContext, HttpRequestMessage> requestFactory, string? lastEventId = null, CancellationToken cancellationToken = default)
+    public SseSubscription<string> SubscribeAsync(Func<SseRequestContext, HttpRequestMessage> requestFactory, string? lastEventId = null, CancellationToken cancellationToken = default) =>
+        SubscribeAsync(requestFactory, Utf8String, lastEventId, cancellationToken);
+
+    /// <summary>
+    /// Subscribes with a request built anew for every connection attempt (see
+    /// <see cref="SubscribeAsync(Func{SseRequestContext, HttpRequestMessage}, string?, CancellationToken)"/>), with
+    /// <paramref name="itemParser"/> making each payload from the data's UTF-8 bytes.
+    /// </summary>
+    /// <typeparam name="T">The type of each item's payload.</typeparam>
+    /// <param name="requestFactory">Builds the request for an attempt; the client disposes it.</param>
+    /// <param name="itemParser">Makes a payload; the bytes are valid only during the call. An exception it throws ends the subscription.</param>
+    /// <param name="lastEventId">The last event ID already received, sent on the first request; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Ends the subscription.</param>
+    /// <returns>The subscription: the events, in order, across reconnections.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="requestFactory"/> or <paramref name="itemParser"/> is <see langword="null"/>.</exception>
+    public SseSubscription<T> SubscribeAsync<T>(Func<SseRequestContext, HttpRequestMessage> requestFactory, SseItemParser<T> itemParser, string? lastEventId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requestFactory);
-        return new SseSubscription(_connector, _options, _timeProvider, _logger, _httpClient.BaseAddress, requestFactory, lastEventId ?? string.Empty, cancellationToken);
+        ArgumentNullException.ThrowIfNull(itemParser);
+        return new SseSubscription<T>(_connector, _options, _timeProvider, _logger, _httpClient.BaseAddress, requestFactory, itemParser, lastEventId ?? string.Empty, cancellationToken);
     }
+
+    private static string Utf8String(string eventType, ReadOnlySpan<byte> data) => Encoding.UTF8.GetString(data);
 }

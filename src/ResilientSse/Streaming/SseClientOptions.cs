@@ -58,15 +58,13 @@ public sealed class SseClientOptions
     /// <value>Default: 1 MiB (1,048,576 bytes). At least 64.</value>
     public int MaxEventSize { get; set; } = Internal.SseClientDefaults.MaxEventSize;
 
-    /// <summary>Gets or sets a callback run each time a connection is established (status 200, <c>text/event-stream</c>).</summary>
+    /// <summary>
+    /// Gets or sets the callback that observes the subscription: each connection made, each connection ended, and
+    /// each reconnection about to wait, with its cause. It runs on the subscription's own flow, between reads, so it
+    /// should return quickly. An exception it throws ends the subscription: the connection is closed and the exception
+    /// comes out of the <c>await foreach</c> unchanged.
+    /// </summary>
+    /// <remarks>The execution watcher has its own, <see cref="Executions.ExecutionWatcherOptions.OnNotice"/>; this one is for <see cref="SseClient"/> only.</remarks>
     /// <value>Default: <see langword="null"/>.</value>
-    public Action<SseConnectedArguments>? OnConnected { get; set; }
-
-    /// <summary>Gets or sets a callback run before each wait for a reconnection attempt, with the attempt, the delay and the cause.</summary>
-    /// <value>Default: <see langword="null"/>.</value>
-    public Action<SseReconnectingArguments>? OnReconnecting { get; set; }
-
-    /// <summary>Gets or sets a callback run each time an established connection ends, with the cause when it failed.</summary>
-    /// <value>Default: <see langword="null"/>.</value>
-    public Action<SseDisconnectedArguments>? OnDisconnected { get; set; }
+    public Action<SseNotice>? OnNotice { get; set; }
 }

@@ -7,7 +7,7 @@ internal sealed class AttemptReport
     public WatchSignal Signal { get; set; } = WatchSignal.StreamEmpty;
 
     /// <summary>Gets or sets what ended it, when something failed.</summary>
-    public Exception? Error { get; set; }
+    public ResilientSseException? Error { get; set; }
 
     /// <summary>Gets or sets the <c>Retry-After</c> of a refusal.</summary>
     public TimeSpan? RetryAfter { get; set; }

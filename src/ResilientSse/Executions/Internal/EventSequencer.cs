@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ResilientSse.Streaming;
+using ResilientSse.Streaming.Internal;
 
 namespace ResilientSse.Executions.Internal;
 
@@ -84,10 +84,18 @@ internal sealed class EventSequencer(string executionId, ExecutionWatcherOptions
             yield return ExecutionEvent.Gap(executionId, LastSequence + 1, last - 1, now);
         }
 
+        // The built event carries the id of the event it stands for, so a consumer that stores the last id needs no
+        // special case; when that id was yielded already (a server whose snapshot lags its own stream), it has none.
+        var standsFor = last > LastSequence;
         LastSequence = Math.Max(LastSequence, last);
+        if (standsFor)
+        {
+            LastEventId = snapshot.LastEventId;
+        }
 
         IsComplete = true;
-        yield return ExecutionEvent.FromSnapshot(executionId, TerminalTypeOf(snapshot.Status), SnapshotParser.BuildTerminalData(snapshot, now), snapshot.Status, now);
+        yield return ExecutionEvent.FromSnapshot(executionId, standsFor ? snapshot.LastEventId : null, standsFor ? last : null,
+            TerminalTypeOf(snapshot.Status), SnapshotParser.BuildTerminalData(snapshot, now), snapshot.Status, now);
     }
 
     /// <summary>

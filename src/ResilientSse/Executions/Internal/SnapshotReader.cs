@@ -31,9 +31,13 @@ internal sealed class SnapshotReader(HttpClient httpClient, ExecutionWatcherOpti
 
             if (!response.IsSuccessStatusCode)
             {
-                return SnapshotResult.Unavailable(
-                    new HttpRequestException($"The snapshot endpoint answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode),
-                    RetryAfter.Read(response.Headers.RetryAfter, timeProvider));
+                return SnapshotResult.Unavailable(new SseTransientException(SseTransientReason.HttpStatus,
+                    $"The snapshot endpoint {endpoints.SnapshotUri} answered {(int)response.StatusCode} {response.ReasonPhrase}.")
+                {
+                    StatusCode = response.StatusCode,
+                    RetryAfter = RetryAfter.Read(response.Headers.RetryAfter, timeProvider),
+                    RequestUri = endpoints.SnapshotUri,
+                });
             }
 
             var json = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
@@ -41,15 +45,17 @@ internal sealed class SnapshotReader(HttpClient httpClient, ExecutionWatcherOpti
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            return SnapshotResult.Unavailable(new TimeoutException($"The snapshot request took longer than {options.SnapshotTimeout}.", ex));
+            return SnapshotResult.Unavailable(new SseTransientException(SseTransientReason.Timeout,
+                $"The snapshot request to {endpoints.SnapshotUri} took longer than {options.SnapshotTimeout}.", ex) { RequestUri = endpoints.SnapshotUri });
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            return SnapshotResult.Unavailable(ex);
-        }
-        catch (IOException ex)
-        {
-            return SnapshotResult.Unavailable(ex);
+            var cause = ex.GetBaseException();
+            return SnapshotResult.Unavailable(new SseTransientException(SseTransientReason.NetworkError,
+                $"The snapshot request to {endpoints.SnapshotUri} failed: {ex.Message}{(ReferenceEquals(cause, ex) ? string.Empty : $" ({cause.Message})")}", ex)
+            {
+                RequestUri = endpoints.SnapshotUri,
+            });
         }
     }
 }

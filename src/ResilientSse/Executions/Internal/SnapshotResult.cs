@@ -1,11 +1,14 @@
 namespace ResilientSse.Executions.Internal;
 
 /// <summary>What one snapshot request gave: a snapshot, a 404, or nothing usable this time (with the <c>Retry-After</c> it asked for, if any).</summary>
-internal readonly record struct SnapshotResult(ExecutionSnapshot? Snapshot, bool NotFound, Exception? Failure, TimeSpan? RetryAfter = null)
+internal readonly record struct SnapshotResult(ExecutionSnapshot? Snapshot, bool NotFound, SseTransientException? Failure)
 {
     public static SnapshotResult Found(ExecutionSnapshot snapshot) => new(snapshot, false, null);
 
     public static SnapshotResult Missing() => new(null, true, null);
 
-    public static SnapshotResult Unavailable(Exception failure, TimeSpan? retryAfter = null) => new(null, false, failure, retryAfter);
+    public static SnapshotResult Unavailable(SseTransientException failure) => new(null, false, failure);
+
+    /// <summary>Gets the wait the endpoint asked for with <c>Retry-After</c>, if it did.</summary>
+    public TimeSpan? RetryAfter => Failure?.RetryAfter;
 }

@@ -216,7 +216,10 @@ internal sealed partial class WatchSession
         return result.Snapshot is { IsTerminal: true } snapshot ? snapshot : null;
     }
 
-    private static TimeoutException QuietAbandoned(QuietStreamCheck quiet, Exception cause) => new(quiet.TerminalSnapshot is null
+    private SseTransientException QuietAbandoned(QuietStreamCheck quiet, Exception cause) => new(SseTransientReason.Abandoned, quiet.TerminalSnapshot is null
         ? $"The stream brought no new event for {quiet.Interval} while the watch waited for events the server has; the connection was abandoned."
-        : $"The stream brought no new event for {quiet.Interval} while the snapshot shows the execution ended; the connection was abandoned.", cause);
+        : $"The stream brought no new event for {quiet.Interval} while the snapshot shows the execution ended; the connection was abandoned.", cause)
+    {
+        RequestUri = _endpoints.StreamUri,
+    };
 }

@@ -6,7 +6,7 @@ using ResilientSse.Streaming.Internal;
 
 namespace ResilientSse.Executions.Internal;
 
-/// <summary>What a watch tells the world: notices, the stream callbacks of <see cref="ExecutionWatcherOptions.Stream"/>, logs and metrics.</summary>
+/// <summary>What a watch tells the world: notices, logs and metrics.</summary>
 internal sealed partial class WatchSession
 {
     private void OnConnected(SseConnection connection)
@@ -20,7 +20,6 @@ internal sealed partial class WatchSession
         Notify(ExecutionWatchNoticeKind.Connected,
             lastEventId is { } id ? $"Stream connected (connection {_connections}), resuming after event {id}." : $"Stream connected (connection {_connections}).",
             attempt: _connections);
-        _options.Stream.OnConnected?.Invoke(new SseConnectedArguments(_connections, connection.RequestUri, lastEventId ?? string.Empty));
     }
 
     private void OnConnectionEnded(SseConnection connection, AttemptReport report)
@@ -32,7 +31,6 @@ internal sealed partial class WatchSession
 
         _waits.OnConnectionEnded();
         _lastContact = _time.GetTimestamp();
-        _options.Stream.OnDisconnected?.Invoke(new SseDisconnectedArguments(_connections, report.Error));
     }
 
     private void ReportAttemptEnded(AttemptReport report)
@@ -66,10 +64,9 @@ internal sealed partial class WatchSession
         Notify(ExecutionWatchNoticeKind.Reconnecting,
             $"Reconnecting in {delay.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms.",
             attempt: _connections + 1, delay: delay, cause: _lastFailure);
-        _options.Stream.OnReconnecting?.Invoke(new SseReconnectingArguments(failures + 1, delay, _lastFailure));
     }
 
-    private void Notify(ExecutionWatchNoticeKind kind, string message, int attempt = 0, TimeSpan? delay = null, Exception? cause = null)
+    private void Notify(ExecutionWatchNoticeKind kind, string message, int attempt = 0, TimeSpan? delay = null, ResilientSseException? cause = null)
     {
         if (kind is not (ExecutionWatchNoticeKind.Connected or ExecutionWatchNoticeKind.SnapshotChecked))
         {

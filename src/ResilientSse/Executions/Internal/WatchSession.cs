@@ -35,8 +35,8 @@ internal sealed partial class WatchSession
     // When the server was last heard from, and when it last brought a new event.
     private long _lastContact;
     private long _lastNewEvent;
-    private Exception? _lastFailure;
-    private Exception? _lastFailureOfAny;
+    private ResilientSseException? _lastFailure;
+    private ResilientSseException? _lastFailureOfAny;
     private int _connections;
     private int _attempts;
     private bool _everConnected;

@@ -25,6 +25,9 @@ internal sealed partial class EventStreamParser : IDisposable
     private const byte LF = (byte)'\n';
     private const int InitialBufferSize = 4096;
 
+    /// <summary>The event type of a block that set none (the very instance <see cref="EventType"/> then returns).</summary>
+    public const string DefaultEventType = "message";
+
     private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
 
     private readonly Stream _stream;
@@ -43,6 +46,9 @@ internal sealed partial class EventStreamParser : IDisposable
     private bool _endOfStream;
     private bool _blockHasIdField;
     private string? _eventType;
+    private string? _dataString;
+    private int _dispatchedDataLength;
+    private TimeSpan? _retrySinceDispatch;
     private string _lastEventIdBuffer;
     private long _blockBytes;
     private int _state;
@@ -66,10 +72,19 @@ internal sealed partial class EventStreamParser : IDisposable
     }
 
     /// <summary>Gets the type of the event just dispatched (<c>message</c> when its block set none).</summary>
-    public string EventType { get; private set; } = "message";
+    public string EventType { get; private set; } = DefaultEventType;
 
-    /// <summary>Gets the data of the event just dispatched: its <c>data</c> lines joined with LF.</summary>
-    public string Data { get; private set; } = string.Empty;
+    /// <summary>Gets the data of the event just dispatched: its <c>data</c> lines joined with LF (decoded on first use).</summary>
+    public string Data => _dataString ??= Encoding.UTF8.GetString(DataUtf8);
+
+    /// <summary>
+    /// Gets the data of the event just dispatched as the UTF-8 bytes received, without decoding: valid until the next
+    /// <see cref="MoveNextAsync"/> or disposal.
+    /// </summary>
+    public ReadOnlySpan<byte> DataUtf8 => _data.AsSpan(0, _dispatchedDataLength);
+
+    /// <summary>Gets the reconnection time a <c>retry:</c> field set since the event before the one just dispatched, if one did.</summary>
+    public TimeSpan? DispatchedReconnectionInterval { get; private set; }
 
     /// <summary>
     /// Gets the last event ID string: set each time a block ends (WHATWG dispatch step 1), so never from an
@@ -248,7 +263,7 @@ internal sealed partial class EventStreamParser : IDisposable
             if (!value.IsEmpty && !value.ContainsAnyExceptInRange((byte)'0', (byte)'9')
                 && long.TryParse(Encoding.ASCII.GetString(value), NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds))
             {
-                ReconnectionInterval = TimeSpan.FromMilliseconds(Math.Min(milliseconds, (long)TimeSpan.MaxValue.TotalMilliseconds - 1));
+                ReconnectionInterval = _retrySinceDispatch = TimeSpan.FromMilliseconds(Math.Min(milliseconds, (long)TimeSpan.MaxValue.TotalMilliseconds - 1));
             }
         }
 
@@ -266,10 +281,12 @@ internal sealed partial class EventStreamParser : IDisposable
 
         DispatchedIdField = _blockHasIdField;
         _blockHasIdField = false;
+        (DispatchedReconnectionInterval, _retrySinceDispatch) = (_retrySinceDispatch, null);
 
-        // The data buffer ends with the LF appended after the last data line: it is not part of the data.
-        Data = Encoding.UTF8.GetString(_data, 0, _dataLength - 1);
-        EventType = string.IsNullOrEmpty(_eventType) ? "message" : _eventType;
+        // The data buffer ends with the LF appended after the last data line: it is not part of the data. The bytes
+        // stay where they are until the next block's first data line; the string is made only when asked for.
+        (_dispatchedDataLength, _dataString) = (_dataLength - 1, null);
+        EventType = string.IsNullOrEmpty(_eventType) ? DefaultEventType : _eventType;
         (_dataLength, _hasData, _eventType) = (0, false, null);
         return true;
     }

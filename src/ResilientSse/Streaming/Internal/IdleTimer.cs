@@ -114,7 +114,7 @@ internal sealed class IdleTimer : IDisposable
     /// an idle timeout, another timeout, or a network failure becomes a <see cref="SseTransientException"/>.
     /// Returns <see langword="null"/> for anything else, which propagates as it is.
     /// </summary>
-    public Exception? Translate(Exception exception, string during)
+    public Exception? Translate(Exception exception, string during, Uri? requestUri = null)
     {
         if (_consumerToken.IsCancellationRequested)
         {
@@ -128,10 +128,11 @@ internal sealed class IdleTimer : IDisposable
 
         return exception switch
         {
-            OperationCanceledException when _source.IsCancellationRequested => new SseTransientException(
-                $"No bytes arrived for the idle timeout ({_timeout}) {during}; the connection was abandoned.", exception),
-            OperationCanceledException => new SseTransientException($"The request timed out {during}.", exception),
-            HttpRequestException or IOException => new SseTransientException($"The connection failed {during}: {Describe(exception)}", exception),
+            OperationCanceledException when _source.IsCancellationRequested => new SseTransientException(SseTransientReason.IdleTimeout,
+                $"No bytes arrived for the idle timeout ({_timeout}) {during}; the connection was abandoned.", exception) { RequestUri = requestUri },
+            OperationCanceledException => new SseTransientException(SseTransientReason.Timeout, $"The request timed out {during}.", exception) { RequestUri = requestUri },
+            HttpRequestException or IOException => new SseTransientException(SseTransientReason.NetworkError,
+                $"The connection failed {during}: {Describe(exception)}", exception) { RequestUri = requestUri },
             _ => null,
         };
     }

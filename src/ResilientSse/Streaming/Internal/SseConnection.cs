@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using ResilientSse.Diagnostics;
@@ -51,7 +52,7 @@ internal sealed class SseConnection : IAsyncDisposable
     /// <summary>
     /// Starts reading the connection's events. Network failures and the idle timeout surface from the parser as
     /// <see cref="SseTransientException"/>; an oversized block as <see cref="SseLimitExceededException"/>.
-    /// Turn each event into an <see cref="SseEvent"/> with <see cref="Dispatch"/>; call <see cref="Finish"/> at the end.
+    /// Turn each event into an item with a <c>Dispatch</c> method; call <see cref="Finish"/> at the end.
     /// </summary>
     /// <param name="lastEventId">The last event ID in effect before this connection (sent as <c>Last-Event-ID</c>).</param>
     /// <param name="cancellationToken">Stops reading.</param>
@@ -61,9 +62,32 @@ internal sealed class SseConnection : IAsyncDisposable
     /// <summary>Turns the event the parser just dispatched into an <see cref="SseEvent"/>.</summary>
     public SseEvent Dispatch(int connectionNumber)
     {
+        var parser = Counted();
+        return new SseEvent { EventType = parser.EventType, Data = parser.Data, LastEventId = parser.LastEventId, HasIdField = parser.DispatchedIdField, Connection = connectionNumber };
+    }
+
+    /// <summary>
+    /// Turns the event the parser just dispatched into an <see cref="SseItem{T}"/> as <see cref="System.Net.ServerSentEvents.SseParser"/>
+    /// makes them: the payload from <paramref name="itemParser"/> over the data's UTF-8 bytes, the event type
+    /// (<see langword="null"/> when the block set none), the block's own <c>id</c> (<see langword="null"/> when it had none)
+    /// and the <c>retry:</c> set since the previous event.
+    /// </summary>
+    public SseItem<T> Dispatch<T>(SseItemParser<T> itemParser)
+    {
+        var parser = Counted();
+        var eventType = parser.EventType;
+        return new SseItem<T>(itemParser(eventType, parser.DataUtf8), ReferenceEquals(eventType, EventStreamParser.DefaultEventType) ? null : eventType)
+        {
+            EventId = parser.DispatchedIdField ? parser.LastEventId : null,
+            ReconnectionInterval = parser.DispatchedReconnectionInterval,
+        };
+    }
+
+    private EventStreamParser Counted()
+    {
         var parser = _parser!;
 
-        // The event counter is fed in batches: a per-event Add costs more than the rest of this method.
+        // The event counter is fed in batches: a per-event Add costs more than the rest of a dispatch.
         if (++_uncountedEvents == EventCountBatch)
         {
             SseMetrics.Events.Add(EventCountBatch);
@@ -72,10 +96,10 @@ internal sealed class SseConnection : IAsyncDisposable
 
         if (_traceEvents)
         {
-            SseLog.EventReceived(_logger, parser.EventType, parser.LastEventId, parser.Data.Length);
+            SseLog.EventReceived(_logger, parser.EventType, parser.LastEventId, parser.DataUtf8.Length);
         }
 
-        return new SseEvent { EventType = parser.EventType, Data = parser.Data, LastEventId = parser.LastEventId, HasIdField = parser.DispatchedIdField, Connection = connectionNumber };
+        return parser;
     }
 
     /// <summary>Counts the last events.</summary>

@@ -53,7 +53,7 @@ internal sealed class SseConnector
                     $"Event ids may hold any character and are sent as UTF-8: give the HttpClient a SocketsHttpHandler whose RequestHeaderEncodingSelector " +
                     $"returns UTF-8 for {header} (AddSseClient and AddExecutionWatcher do this for their clients).", ex);
             }
-            catch (Exception ex) when (idle.Translate(ex, "waiting for the response headers") is { } translated)
+            catch (Exception ex) when (idle.Translate(ex, "waiting for the response headers", request.RequestUri) is { } translated)
             {
                 throw translated;
             }
@@ -75,7 +75,7 @@ internal sealed class SseConnector
             {
                 body = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (idle.Translate(ex, "opening the response body") is { } translated)
+            catch (Exception ex) when (idle.Translate(ex, "opening the response body", request.RequestUri) is { } translated)
             {
                 throw translated;
             }
@@ -151,8 +151,9 @@ internal sealed class SseConnector
         if (status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || code >= 500)
         {
             var retryAfter = RetryAfter.Read(response.Headers.RetryAfter, _timeProvider);
-            throw new SseTransientException($"GET {uri} answered {code} ({response.ReasonPhrase}).")
+            throw new SseTransientException(SseTransientReason.HttpStatus, $"GET {uri} answered {code} ({response.ReasonPhrase}).")
             {
+                RequestUri = uri,
                 StatusCode = status,
                 RetryAfter = retryAfter,
             };

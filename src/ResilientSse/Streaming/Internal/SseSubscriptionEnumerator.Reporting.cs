@@ -1,10 +1,11 @@
+using System.Globalization;
 using System.Diagnostics;
 using ResilientSse.Diagnostics;
 
 namespace ResilientSse.Streaming.Internal;
 
-/// <summary>The subscription's bookkeeping: the offline budget, the backoff, and what is reported to callbacks, logs and metrics.</summary>
-internal sealed partial class SseSubscriptionEnumerator
+/// <summary>The subscription's bookkeeping: the offline budget, the backoff, and what is reported to the notice callback, logs and metrics.</summary>
+internal sealed partial class SseSubscriptionEnumerator<T>
 {
     private int _attempts;
     private int _failuresInARow;
@@ -20,7 +21,7 @@ internal sealed partial class SseSubscriptionEnumerator
     /// The wait the last answer earned: after a cut of a connection that delivered events, or after a failure. Never
     /// shortened to fit the offline budget: no request goes out before its owed wait, and the budget is checked after.
     /// </summary>
-    private TimeSpan NextDelay(Exception? cause, bool delivered)
+    private TimeSpan NextDelay(ResilientSseException? cause, bool delivered)
     {
         _delivered = false;
         return delivered ? _waits.AfterDeliveringCut() : _waits.AfterFailure((cause as SseTransientException)?.RetryAfter);
@@ -35,10 +36,17 @@ internal sealed partial class SseSubscriptionEnumerator
         SseMetrics.Connections.Add(1);
         SseLog.Connected(_logger, connection.RequestUri, _connections, _lastEventId);
         _activity?.AddEvent(new ActivityEvent("connected"));
-        _options.OnConnected?.Invoke(new SseConnectedArguments(_connections, connection.RequestUri, _lastEventId));
+        _options.OnNotice?.Invoke(new SseNotice(SseNoticeKind.Connected, _lastEventId.Length == 0
+            ? $"Connected to {connection.RequestUri} (connection {_connections})."
+            : $"Connected to {connection.RequestUri} (connection {_connections}), resuming after event '{_lastEventId}'.")
+        {
+            Connection = _connections,
+            RequestUri = connection.RequestUri,
+            LastEventId = _lastEventId,
+        });
     }
 
-    private void ReportDisconnected(SseConnection connection, Exception? cause)
+    private void ReportDisconnected(SseConnection connection, SseTransientException? cause)
     {
         _cause = cause;
         _lastEventId = connection.LastEventId ?? _lastEventId;
@@ -50,15 +58,30 @@ internal sealed partial class SseSubscriptionEnumerator
         _waits.OnConnectionEnded();
         _lastContact = _timeProvider.GetTimestamp();
         SseLog.Disconnected(_logger, _connections, cause);
-        _options.OnDisconnected?.Invoke(new SseDisconnectedArguments(_connections, cause));
+        _options.OnNotice?.Invoke(new SseNotice(SseNoticeKind.Disconnected, cause is null
+            ? $"Connection {_connections} ended: the server or a proxy closed the response."
+            : $"Connection {_connections} failed: {cause.Message}")
+        {
+            Connection = _connections,
+            Cause = cause,
+            LastEventId = _lastEventId,
+        });
     }
 
-    private void ReportReconnecting(TimeSpan delay, Exception? cause)
+    private void ReportReconnecting(TimeSpan delay, ResilientSseException? cause)
     {
         _failuresInARow++;
         SseMetrics.Reconnects.Add(1);
         SseLog.Reconnecting(_logger, delay, _failuresInARow, cause);
         _activity?.AddEvent(new ActivityEvent("reconnecting"));
-        _options.OnReconnecting?.Invoke(new SseReconnectingArguments(_failuresInARow, delay, cause));
+        _options.OnNotice?.Invoke(new SseNotice(SseNoticeKind.Reconnecting,
+            $"Reconnecting in {delay.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms (attempt {_failuresInARow}){(cause is null ? "." : $": {cause.Message}")}")
+        {
+            Connection = _connections,
+            Attempt = _failuresInARow,
+            Delay = delay,
+            Cause = cause,
+            LastEventId = _lastEventId,
+        });
     }
 }

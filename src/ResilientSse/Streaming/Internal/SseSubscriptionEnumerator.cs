@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.ServerSentEvents;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -16,13 +17,14 @@ namespace ResilientSse.Streaming.Internal;
 /// synchronous call: the layer sits on every event's path and must cost almost nothing over parsing itself.
 /// Everything else — awaiting the network, reconnecting — takes the slow path.
 /// </remarks>
-internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEvent>
+internal sealed partial class SseSubscriptionEnumerator<T> : IAsyncEnumerator<SseItem<T>>, ISubscriptionPosition
 {
     private readonly SseConnector _connector;
     private readonly SseClientOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Func<SseRequestContext, HttpRequestMessage> _requestFactory;
+    private readonly SseItemParser<T> _itemParser;
     private readonly CancellationToken _cancellationToken;
     private readonly CancellationTokenSource? _linkedSource;
     private readonly WaitPolicy _waits;
@@ -33,12 +35,13 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
     private SseConnection? _connection;
     private EventStreamParser? _items;
     private string _lastEventId;
-    private Exception? _cause;
+    private SseTransientException? _cause;
     private bool _finished;
 
     public SseSubscriptionEnumerator(SseConnector connector, SseClientOptions options, TimeProvider timeProvider, ILogger logger, Uri? baseAddress,
-        Func<SseRequestContext, HttpRequestMessage> requestFactory, string lastEventId, CancellationTokenSource? linkedSource, CancellationToken cancellationToken)
+        Func<SseRequestContext, HttpRequestMessage> requestFactory, SseItemParser<T> itemParser, string lastEventId, CancellationTokenSource? linkedSource, CancellationToken cancellationToken)
     {
+        _itemParser = itemParser;
         _baseAddress = baseAddress;
         _connector = connector;
         _options = options;
@@ -61,9 +64,10 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is SseTransientException && !BudgetExhausted()),
                 DelayGenerator = args =>
                 {
-                    var delay = NextDelay(args.Outcome.Exception, delivered: false);
+                    var cause = args.Outcome.Exception as SseTransientException;
+                    var delay = NextDelay(cause, delivered: false);
                     _ledger.Owe(delay);
-                    ReportReconnecting(delay, args.Outcome.Exception);
+                    ReportReconnecting(delay, cause);
                     return ValueTask.FromResult<TimeSpan?>(TimeSpan.Zero);
                 },
             });
@@ -71,7 +75,13 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
         _activity = LibraryActivity.Start("ResilientSse.Subscribe");
     }
 
-    public SseEvent Current { get; private set; }
+    public SseItem<T> Current { get; private set; }
+
+    /// <summary>Gets the last event ID in effect after the current item: what a reconnect would send as <c>Last-Event-ID</c>.</summary>
+    public string LastEventId => _connection?.LastEventId ?? _lastEventId;
+
+    /// <summary>Gets the number of the connection that delivered the current item (from 1); 0 before the first.</summary>
+    public int Connection => _connections;
 
     public ValueTask<bool> MoveNextAsync()
     {
@@ -92,7 +102,7 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
                 if (next.Result)
                 {
                     _delivered = true;
-                    Current = _connection!.Dispatch(_connections);
+                    Current = _connection!.Dispatch(_itemParser);
                     return new ValueTask<bool>(true);
                 }
 
@@ -163,7 +173,7 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
             if (await read.ConfigureAwait(false))
             {
                 _delivered = true;
-                Current = _connection!.Dispatch(_connections);
+                Current = _connection!.Dispatch(_itemParser);
                 return true;
             }
         }
@@ -195,7 +205,7 @@ internal sealed partial class SseSubscriptionEnumerator : IAsyncEnumerator<SseEv
         }
     }
 
-    private async ValueTask CloseConnectionAsync(Exception? cause)
+    private async ValueTask CloseConnectionAsync(SseTransientException? cause)
     {
         var connection = _connection;
         (_connection, _items) = (null, null);

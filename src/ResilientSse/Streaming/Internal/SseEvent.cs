@@ -1,7 +1,7 @@
-namespace ResilientSse.Streaming;
+namespace ResilientSse.Streaming.Internal;
 
-/// <summary>One dispatched event, as the WHATWG processing model defines it, with the connection it came on.</summary>
-public readonly struct SseEvent
+/// <summary>One dispatched event, as the WHATWG processing model defines it, with the connection it came on: the watcher's view of an event.</summary>
+internal readonly struct SseEvent
 {
     /// <summary>Gets the event type: the <c>event:</c> field, or <c>message</c> when there was none.</summary>
     public string EventType { get; init; }
@@ -19,7 +19,7 @@ public readonly struct SseEvent
     /// Gets whether the event's own block had an <c>id</c> field (an empty value included). When it had none,
     /// <see cref="LastEventId"/> is the one in effect from an earlier event, not this event's own.
     /// </summary>
-    internal bool HasIdField { get; init; }
+    public bool HasIdField { get; init; }
 
     /// <summary>Gets the number of the connection, within the subscription, that delivered the event (from 1).</summary>
     public int Connection { get; init; }
