@@ -80,8 +80,8 @@ internal static class LoadHarness
             events += items.Count(e => e.Kind != ExecutionEventKind.Gap);
             fromSnapshot += items.Count(e => e.Source == ExecutionEventSource.Snapshot);
             repeated += sequences.Count - sequences.Distinct().Count();
-            // A terminal event built from the snapshot has no id and stands for the log's last one.
-            lost += expected - sequences.Distinct().Count() - (items[^1] is { IsTerminal: true, Source: ExecutionEventSource.Snapshot } ? 1 : 0);
+            // A terminal event built from the snapshot carries the id of the log's last one and counts as it.
+            lost += expected - sequences.Distinct().Count();
             gaps += items.Count(e => e.Kind == ExecutionEventKind.Gap);
             var terminal = items[^1];
             if (!terminal.IsTerminal)

@@ -40,9 +40,9 @@ internal static class DemoCommand
     private static int Summarize(WatchStatistics statistics, int expectedEvents, TextWriter info, int exitCode)
     {
         // The server's log is 1..n with no gap (CONTRACT §2.1): what was yielded is checked against exactly that.
-        // A terminal event built from the snapshot has no id and stands for the log's last one, n.
+        // A terminal event built from the snapshot carries the id of the log's last one, n, and counts as it.
         var distinct = statistics.Sequences.Distinct().Count();
-        var lost = expectedEvents - distinct - (statistics.Terminal is { Source: ExecutionEventSource.Snapshot } ? 1 : 0);
+        var lost = expectedEvents - distinct;
         var duplicated = statistics.Sequences.Count - distinct;
         var inOrder = statistics.Sequences.SequenceEqual(statistics.Sequences.Order());
         var delay = statistics.TerminalDelay() is { } d ? $"{d.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)} ms" : "unknown";

@@ -22,8 +22,7 @@ internal static class TailCommand
 
         if (settings.Verbose)
         {
-            options.OnConnected = c => stderr.WriteLine($"tail: connected (connection {c.Connection}{(c.LastEventId.Length > 0 ? ", resuming after " + c.LastEventId : string.Empty)})");
-            options.OnReconnecting = r => stderr.WriteLine($"tail: reconnecting in {r.Delay.TotalMilliseconds:0} ms (attempt {r.Attempt}){(r.Cause is null ? string.Empty : ": " + r.Cause.Message)}");
+            options.OnNotice = notice => stderr.WriteLine($"tail: {notice.Message}");
         }
 
         // Event ids may hold any character; WHATWG sends the last one back as UTF-8.
@@ -47,9 +46,11 @@ internal static class TailCommand
 
         await foreach (var item in events)
         {
+            // The contract prints the last event ID in effect, which an item without its own id still has.
+            var inEffect = events.LastEventId;
             stdout.Write(settings.Format == "jsonl"
-                ? JsonLines.FormatTail(item.EventType, item.Data, item.LastEventId) + "\n"
-                : $"{(item.LastEventId.Length > 0 ? "[" + item.LastEventId + "] " : string.Empty)}{item.EventType}: {item.Data}\n");
+                ? JsonLines.FormatTail(item.EventType, item.Data, inEffect) + "\n"
+                : $"{(inEffect.Length > 0 ? "[" + inEffect + "] " : string.Empty)}{item.EventType}: {item.Data}\n");
             stdout.Flush();
         }
 

@@ -1,3 +1,4 @@
+using System.Net.ServerSentEvents;
 using ResilientSse.ContractTests.TestSupport;
 using ResilientSse.Streaming;
 
@@ -44,11 +45,11 @@ public sealed class SseClientContentTypeTests : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<List<SseEvent>> CollectAsync(Uri address)
+    private async Task<List<SseItem<string>>> CollectAsync(Uri address)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var options = new SseClientOptions { InitialReconnectDelay = TimeSpan.Zero, JitterRatio = 0 };
-        var events = new List<SseEvent>();
+        var events = new List<SseItem<string>>();
         await foreach (var item in new SseClient(_http, options).SubscribeAsync(address, cancellationToken: timeout.Token))
         {
             events.Add(item);

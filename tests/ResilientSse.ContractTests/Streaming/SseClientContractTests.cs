@@ -1,3 +1,4 @@
+using System.Net.ServerSentEvents;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using ResilientSse.ContractTests.TestSupport;
@@ -13,7 +14,7 @@ public sealed class SseClientContractTests : IDisposable
     private const string Path = "/events";
     private readonly ScriptedServer _server = new();
     private readonly HttpClient _http = new();
-    private readonly List<SseReconnectingArguments> _reconnects = [];
+    private readonly List<SseNotice> _reconnects = [];
 
     private Uri Address => new(_server.BaseAddress, "events");
 
@@ -118,10 +119,11 @@ public sealed class SseClientContractTests : IDisposable
         await using (slowBody.ConfigureAwait(false))
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            var events = new List<SseEvent>();
-            await foreach (var item in client.SubscribeAsync(slowBody.Address, cancellationToken: timeout.Token))
+            var events = new List<(string Data, int Connection)>();
+            var subscription = client.SubscribeAsync(slowBody.Address, cancellationToken: timeout.Token);
+            await foreach (var item in subscription)
             {
-                events.Add(item);
+                events.Add((item.Data, subscription.Connection));
             }
 
             Assert.Equal(["before", "after"], events.Select(e => e.Data));
@@ -169,7 +171,7 @@ public sealed class SseClientContractTests : IDisposable
         await using (server.ConfigureAwait(false))
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            var events = new List<SseEvent>();
+            var events = new List<SseItem<string>>();
             await foreach (var item in client.SubscribeAsync(server.Address, "é€", timeout.Token))
             {
                 events.Add(item);
@@ -194,13 +196,13 @@ public sealed class SseClientContractTests : IDisposable
         InitialReconnectDelay = TimeSpan.FromMilliseconds(10),
         MaxReconnectDelay = TimeSpan.FromMilliseconds(50),
         IdleTimeout = TimeSpan.FromSeconds(10),
-        OnReconnecting = r => { lock (_reconnects) { _reconnects.Add(r); } },
+        OnNotice = r => { if (r.Kind == SseNoticeKind.Reconnecting) { lock (_reconnects) { _reconnects.Add(r); } } },
     };
 
-    private async Task<List<SseEvent>> CollectAsync(SseClientOptions options)
+    private async Task<List<SseItem<string>>> CollectAsync(SseClientOptions options)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var events = new List<SseEvent>();
+        var events = new List<SseItem<string>>();
         await foreach (var item in new SseClient(_http, options).SubscribeAsync(Address, cancellationToken: timeout.Token))
         {
             events.Add(item);

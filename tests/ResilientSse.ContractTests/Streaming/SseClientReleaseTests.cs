@@ -80,7 +80,7 @@ public sealed class SseClientReleaseTests(ITestOutputHelper output)
         return left;
     });
 
-    private static IAsyncEnumerable<SseEvent> Subscribe(HttpClient http, Uri address, CancellationToken cancellationToken) =>
+    private static SseSubscription<string> Subscribe(HttpClient http, Uri address, CancellationToken cancellationToken) =>
         new SseClient(http, new SseClientOptions { InitialReconnectDelay = TimeSpan.Zero, JitterRatio = 0 }).SubscribeAsync(address, cancellationToken: cancellationToken);
 
     /// <summary>Runs <paramref name="leave"/> (which returns when the consumer left) and asserts the server saw the socket close within the bound.</summary>

@@ -133,10 +133,16 @@ internal sealed class WatchReport
 
             if (item.Source == ExecutionEventSource.Snapshot)
             {
-                if (!item.IsTerminal || item.Type != terminalInLog.Type)
+                if (!item.IsTerminal || item.Type != terminalInLog.Type || (item.Id is not null && item.Id != terminalInLog.Id))
                 {
                     InventedEvents++;
-                    Add(Invented, $"a snapshot-built {item.Type} where the log ends with {terminalInLog.Type}");
+                    Add(Invented, $"a snapshot-built {item.Type} #{item.Id} where the log ends with {terminalInLog.Type} #{terminalInLog.Id}");
+                }
+
+                // It carries the id of the log's terminal event when that one was not yielded: the id counts as seen.
+                if (item.Sequence is { } standsFor)
+                {
+                    CountSeen(standsFor);
                 }
 
                 continue;
@@ -144,6 +150,17 @@ internal sealed class WatchReport
 
             EventsDelivered++;
             var sequence = item.Sequence ?? -1;
+            CountSeen(sequence);
+
+            if (!logById.TryGetValue(sequence, out var logged) || logged.Type != item.Type || logged.Data != item.Data.GetRawText())
+            {
+                InventedEvents++;
+                Add(Invented, $"id {item.Id} {item.Type} {item.Data.GetRawText()} is not the log's {(logged is null ? "(none)" : logged.Type + " " + logged.Data)}");
+            }
+        }
+
+        void CountSeen(long sequence)
+        {
             if (!seen.Add(sequence))
             {
                 Duplicates++;
@@ -153,12 +170,6 @@ internal sealed class WatchReport
             {
                 Reorders++;
                 Add(Reordered, $"id {sequence} yielded after id {last}");
-            }
-
-            if (!logById.TryGetValue(sequence, out var logged) || logged.Type != item.Type || logged.Data != item.Data.GetRawText())
-            {
-                InventedEvents++;
-                Add(Invented, $"id {item.Id} {item.Type} {item.Data.GetRawText()} is not the log's {(logged is null ? "(none)" : logged.Type + " " + logged.Data)}");
             }
 
             last = Math.Max(last, sequence);

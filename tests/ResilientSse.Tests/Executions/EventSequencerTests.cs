@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using ResilientSse.Executions;
 using ResilientSse.Executions.Internal;
-using ResilientSse.Streaming;
+using ResilientSse.Streaming.Internal;
 
 namespace ResilientSse.Tests.Executions;
 
@@ -111,6 +111,19 @@ public class EventSequencerTests
     }
 
     [Fact]
+    public void FinishFromSnapshot_SnapshotNamesNoNewId_TerminalHasNoId()
+    {
+        _sequencer.Accept(Sse("1", "workflow.started"), out _);
+        _sequencer.Accept(Sse("2", "node.completed"), out _);
+        var lagging = new ExecutionSnapshot("exec-1", ExecutionStatus.Completed, "completed") { LastEventId = "2" };
+
+        var terminal = Assert.Single(_sequencer.FinishFromSnapshot(lagging));
+
+        Assert.Equal((null, null), (terminal.Id, terminal.Sequence)); // id 2 was yielded already: ids never repeat
+        Assert.Equal("2", _sequencer.LastEventId);
+    }
+
+    [Fact]
     public void FinishFromSnapshot_EventsMissing_ReportsGapUpToTheTerminalsIdThenTerminal()
     {
         _sequencer.Accept(Sse("1", "workflow.started"), out _);
@@ -123,7 +136,7 @@ public class EventSequencerTests
         var terminal = items[1];
         Assert.Equal(ExecutionEventSource.Snapshot, terminal.Source);
         Assert.Equal("workflow.completed", terminal.Type);
-        Assert.Null(terminal.Id);
+        Assert.Equal(("8", 8L), (terminal.Id, terminal.Sequence)); // the id of the terminal event it stands for
         Assert.Equal(ExecutionStatus.Completed, terminal.Status);
         Assert.Equal(42, terminal.Data.GetProperty("executionTime").GetInt64());
         Assert.Equal("completed", terminal.Data.GetProperty("status").GetString());

@@ -166,20 +166,19 @@ public sealed class ExecutionWatcherFaultTests : IDisposable
     }
 
     [Fact]
-    public async Task WatchAsync_StreamCallbacksOfTheOptions_AreCalled()
+    public async Task WatchAsync_NoticesCarryConnectionsResumptionAndTheCauseOfAReconnect()
     {
-        var connected = new List<SseConnectedArguments>();
-        var disconnected = new List<SseDisconnectedArguments>();
-        var reconnecting = new List<SseReconnectingArguments>();
+        var notices = new List<ExecutionWatchNotice>();
         var options = Options();
-        (options.Stream.OnConnected, options.Stream.OnDisconnected, options.Stream.OnReconnecting) = (connected.Add, disconnected.Add, reconnecting.Add);
+        options.OnNotice = notices.Add;
         _server.On(StreamPath, Sse(Events(1, 5)), Sse(Events(6, 8)));
 
         await WatchAsync(options, drive: false);
 
-        Assert.Equal([(1, ""), (2, "5")], connected.Select(c => (c.Connection, c.LastEventId)));
-        Assert.Equal([1, 2], disconnected.Select(d => d.Connection)); // as SseClient: every connection that ends, the last one too
-        Assert.Equal(TimeSpan.Zero, Assert.Single(reconnecting).Delay);
+        var connected = notices.Where(n => n.Kind == ExecutionWatchNoticeKind.Connected).ToList();
+        Assert.Equal([1, 2], connected.Select(c => c.Attempt));
+        Assert.Contains("resuming after event 5", connected[1].Message, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.Zero, Assert.Single(notices, n => n.Kind == ExecutionWatchNoticeKind.Reconnecting).Delay);
     }
 
     [Fact]

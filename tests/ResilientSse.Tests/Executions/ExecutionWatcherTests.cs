@@ -58,7 +58,7 @@ public sealed class ExecutionWatcherTests : IDisposable
 
         var items = await WatchAsync(options);
 
-        Assert.Equal([1, 2, 3, null], items.Select(e => e.Sequence));
+        Assert.Equal([1, 2, 3, 4], items.Select(e => e.Sequence)); // the snapshot-built terminal carries the id it stands for
         Assert.Equal(ExecutionEventSource.Snapshot, items[^1].Source);
         Assert.DoesNotContain(items, e => e.Kind == ExecutionEventKind.Gap);
         // What ended the first connection was the quiet check, not an idle timeout (heartbeats keep it from firing).
@@ -310,10 +310,10 @@ public sealed class ExecutionWatcherTests : IDisposable
     }
 
     [Theory]
-    [InlineData(HttpStatusCode.InternalServerError)]
-    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.BadRequest)]
+    [InlineData(HttpStatusCode.MethodNotAllowed)]
     [InlineData(HttpStatusCode.Unauthorized)]
-    public async Task GetSnapshotAsync_ErrorStatus_ThrowsSseHttpStatusExceptionWithTheStatus(HttpStatusCode status)
+    public async Task GetSnapshotAsync_PermanentErrorStatus_ThrowsSseHttpStatusExceptionWithTheStatus(HttpStatusCode status)
     {
         _server.On(SnapshotPath, Status(status));
 
@@ -322,15 +322,33 @@ public sealed class ExecutionWatcherTests : IDisposable
         Assert.Equal(status, ex.StatusCode);
     }
 
+    [Theory]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    public async Task GetSnapshotAsync_TransientStatus_ThrowsSseTransientExceptionWithStatusAndRetryAfter(HttpStatusCode status)
+    {
+        _server.On(SnapshotPath, _ =>
+        {
+            var response = new HttpResponseMessage(status);
+            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(2));
+            return response;
+        });
+
+        var ex = await Assert.ThrowsAsync<SseTransientException>(() => CreateWatcher(Options()).GetSnapshotAsync(Id));
+
+        Assert.Equal((SseTransientReason.HttpStatus, status, TimeSpan.FromSeconds(2)), (ex.Reason, ex.StatusCode, ex.RetryAfter));
+    }
+
     [Fact]
-    public async Task GetSnapshotAsync_ServerUnreachable_ThrowsResilientSseExceptionWithTheCause()
+    public async Task GetSnapshotAsync_ServerUnreachable_ThrowsSseTransientExceptionWithTheCause()
     {
         using var refusing = new HttpClient(new RefusingHandler());
         var watcher = new ExecutionWatcher(refusing, Options(), _clock);
 
-        var ex = await Assert.ThrowsAsync<ResilientSseException>(() => watcher.GetSnapshotAsync(Id));
+        var ex = await Assert.ThrowsAsync<SseTransientException>(() => watcher.GetSnapshotAsync(Id));
 
-        Assert.Equal(typeof(ResilientSseException), ex.GetType());
+        Assert.Equal(SseTransientReason.NetworkError, ex.Reason);
         Assert.IsType<HttpRequestException>(ex.InnerException);
         Assert.Contains(Id, ex.Message, StringComparison.Ordinal);
     }

@@ -1,4 +1,4 @@
-using ResilientSse.Streaming;
+using ResilientSse.Streaming.Internal;
 
 namespace ResilientSse.Tests.Executions;
 

@@ -1,3 +1,4 @@
+using System.Net.ServerSentEvents;
 using System.Text;
 using ResilientSse.Streaming;
 using ResilientSse.Streaming.Internal;
@@ -44,13 +45,18 @@ public class EventStreamParserIdFieldTests
     }
 
     [Fact]
-    public async Task SubscribeAsync_EventsWithAndWithoutIdFields_CarryHasIdField()
+    public async Task SubscribeAsync_EventsWithAndWithoutIdFields_EventIdIsTheBlocksOwnAsSseParserHasIt()
     {
-        using var server = new SseTestServer().ThenStream("id: 1\ndata: a\n\ndata: b\n\nid:\ndata: c\n\n").ThenNoContent();
+        const string Stream = "id: 1\ndata: a\n\ndata: b\n\nid:\ndata: c\n\n";
+        using var server = new SseTestServer().ThenStream(Stream).ThenNoContent();
         using var http = new HttpClient(server);
 
         var events = await SseClients.CollectAsync(new SseClient(http, SseClients.Immediate()).SubscribeAsync(SseClients.Address, lastEventId: "0"));
 
-        Assert.Equal([("a", true, "1"), ("b", false, "1"), ("c", true, "")], events.Select(e => (e.Data, e.HasIdField, e.LastEventId)));
+        // EventId is the block's own id field (null without one), as System.Net.ServerSentEvents.SseParser makes it;
+        // the last event ID in effect, which a reconnect sends, is the subscription's LastEventId.
+        var bcl = SseParser.Create(new MemoryStream(Encoding.UTF8.GetBytes(Stream))).Enumerate().Select(i => i.EventId);
+        Assert.Equal(bcl, events.Select(e => e.EventId));
+        Assert.Equal([("a", "1", "1"), ("b", null, "1"), ("c", "", "")], events.Select(e => (e.Data, e.EventId, e.LastEventId)));
     }
 }

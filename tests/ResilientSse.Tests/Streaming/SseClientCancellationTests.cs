@@ -74,7 +74,7 @@ public class SseClientCancellationTests
         using var http = new HttpClient(server);
         using var cancel = new CancellationTokenSource();
         var waiting = new TaskCompletionSource();
-        var options = new SseClientOptions { OnReconnecting = _ => waiting.TrySetResult() };
+        var options = new SseClientOptions { OnNotice = n => { if (n.Kind == SseNoticeKind.Reconnecting) { waiting.TrySetResult(); } } };
         var reading = SseClients.CollectAsync(new SseClient(http, options, clock).SubscribeAsync(SseClients.Address, cancellationToken: cancel.Token));
 
         await waiting.Task.WaitAsync(TimeSpan.FromSeconds(10));

@@ -8,7 +8,7 @@ public sealed class SseClientConsumerTimeTests : IDisposable
 {
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(5);
     private readonly TestClock _clock = new();
-    private readonly List<SseReconnectingArguments> _reconnects = [];
+    private readonly List<SseNotice> _reconnects = [];
 
     [Fact]
     public async Task MoveNextAsync_ConsumerBusyForThreeIdleTimeouts_KeepsTheConnection()
@@ -16,9 +16,10 @@ public sealed class SseClientConsumerTimeTests : IDisposable
         var body = new ControlledStream();
         using var server = new SseTestServer().Then(() => SseTestServer.Stream(new CancellationCheckingStream(body))).ThenNoContent();
         using var http = new HttpClient(server, disposeHandler: false);
-        var options = new SseClientOptions { IdleTimeout = Idle, InitialReconnectDelay = TimeSpan.Zero, JitterRatio = 0, OnReconnecting = _reconnects.Add };
+        var options = new SseClientOptions { IdleTimeout = Idle, InitialReconnectDelay = TimeSpan.Zero, JitterRatio = 0, OnNotice = SseClients.Reconnects(_reconnects) };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var events = new SseClient(http, options, _clock).SubscribeAsync(SseClients.Address).GetAsyncEnumerator(timeout.Token);
+        var subscription = new SseClient(http, options, _clock).SubscribeAsync(SseClients.Address);
+        var events = subscription.GetAsyncEnumerator(timeout.Token);
         await using var disposal = events.ConfigureAwait(false);
 
         body.Send("id: 1\ndata: a\n\n");
@@ -33,7 +34,7 @@ public sealed class SseClientConsumerTimeTests : IDisposable
         body.Send(": heartbeat\n\nid: 2\ndata: b\n\n");
 
         Assert.True(await events.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.Equal(("b", 1), (events.Current.Data, events.Current.Connection));
+        Assert.Equal(("b", 1), (events.Current.Data, subscription.Connection));
         Assert.Empty(_reconnects);
         Assert.Single(server.Requests);
     }
@@ -44,9 +45,10 @@ public sealed class SseClientConsumerTimeTests : IDisposable
         var body = new ControlledStream();
         using var server = new SseTestServer().Then(() => SseTestServer.Stream(new CancellationCheckingStream(body))).ThenNoContent();
         using var http = new HttpClient(server, disposeHandler: false);
-        var options = new SseClientOptions { IdleTimeout = Idle, InitialReconnectDelay = TimeSpan.Zero, JitterRatio = 0, OnReconnecting = _reconnects.Add };
+        var options = new SseClientOptions { IdleTimeout = Idle, InitialReconnectDelay = TimeSpan.Zero, JitterRatio = 0, OnNotice = SseClients.Reconnects(_reconnects) };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var events = new SseClient(http, options, _clock).SubscribeAsync(SseClients.Address).GetAsyncEnumerator(timeout.Token);
+        var subscription = new SseClient(http, options, _clock).SubscribeAsync(SseClients.Address);
+        var events = subscription.GetAsyncEnumerator(timeout.Token);
         await using var disposal = events.ConfigureAwait(false);
         body.Send("id: 1\ndata: a\n\n");
         Assert.True(await events.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));

@@ -1,3 +1,4 @@
+using System.Net.ServerSentEvents;
 using ResilientSse.Streaming;
 using ResilientSse.Tests.TestSupport;
 
@@ -8,7 +9,7 @@ public sealed class SseClientIdleTimeoutTests : IDisposable
 {
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(60);
     private readonly TestClock _clock = new();
-    private readonly List<SseReconnectingArguments> _reconnects = [];
+    private readonly List<SseNotice> _reconnects = [];
 
     [Fact]
     public async Task NoResponseHeaders_ForTheIdleTimeout_AbandonsTheAttemptAndRetries()
@@ -93,10 +94,10 @@ public sealed class SseClientIdleTimeoutTests : IDisposable
 
     public void Dispose() => _clock.Dispose();
 
-    private Task<List<SseEvent>> Start(SseTestServer server, string? lastEventId = null)
+    private Task<List<ReceivedEvent>> Start(SseTestServer server, string? lastEventId = null)
     {
         var http = new HttpClient(server, disposeHandler: false);
-        var options = new SseClientOptions { IdleTimeout = Idle, InitialReconnectDelay = TimeSpan.Zero, JitterRatio = 0, OnReconnecting = _reconnects.Add };
+        var options = new SseClientOptions { IdleTimeout = Idle, InitialReconnectDelay = TimeSpan.Zero, JitterRatio = 0, OnNotice = SseClients.Reconnects(_reconnects) };
         return SseClients.CollectAsync(new SseClient(http, options, _clock).SubscribeAsync(SseClients.Address, lastEventId));
     }
 }

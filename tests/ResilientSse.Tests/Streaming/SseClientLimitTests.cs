@@ -1,3 +1,4 @@
+using System.Net.ServerSentEvents;
 using System.Text;
 using ResilientSse.Streaming;
 using ResilientSse.Tests.TestSupport;
@@ -38,7 +39,7 @@ public class SseClientLimitTests
     {
         using var server = new SseTestServer().ThenStream("id: 1\ndata: a\n\nid: 2\ndata: b\n\ndata: " + new string('x', 5000) + "\n\n");
         using var http = new HttpClient(server);
-        var events = new List<SseEvent>();
+        var events = new List<SseItem<string>>();
 
         await Assert.ThrowsAsync<SseLimitExceededException>(async () =>
         {

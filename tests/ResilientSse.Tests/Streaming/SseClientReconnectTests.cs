@@ -1,3 +1,4 @@
+using System.Net.ServerSentEvents;
 using System.Net;
 using System.Net.Http.Headers;
 using ResilientSse.Streaming;
@@ -9,7 +10,7 @@ namespace ResilientSse.Tests.Streaming;
 public sealed class SseClientReconnectTests : IDisposable
 {
     private readonly TestClock _clock = new();
-    private readonly List<SseReconnectingArguments> _reconnects = [];
+    private readonly List<SseNotice> _reconnects = [];
 
     [Fact]
     public async Task EndOfStream_ReconnectsAndResendsLastEventIdEachTime()
@@ -108,7 +109,7 @@ public sealed class SseClientReconnectTests : IDisposable
         var events = await RunAsync(server);
 
         Assert.Equal(["a", "b", "c", "d"], events.Select(e => e.Data));
-        Assert.Equal([0, 500, 500, 500], _reconnects.Select(r => r.Delay.TotalMilliseconds));
+        Assert.Equal([0, 500, 500, 500], _reconnects.Select(r => r.Delay!.Value.TotalMilliseconds));
     }
 
     [Fact]
@@ -158,7 +159,7 @@ public sealed class SseClientReconnectTests : IDisposable
 
         await RunAsync(server);
 
-        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], _reconnects.Select(r => r.Delay));
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], _reconnects.Select(r => r.Delay!.Value));
     }
 
     [Fact]
@@ -175,22 +176,24 @@ public sealed class SseClientReconnectTests : IDisposable
     }
 
     [Fact]
-    public async Task Callbacks_ReportConnectionsReconnectsAndDisconnects()
+    public async Task OnNotice_ReportsConnectionsDisconnectsAndReconnectsInOrder()
     {
-        using var server = new SseTestServer().ThenStream("id: 1\ndata: a\n\n").ThenNoContent();
+        using var server = new SseTestServer().ThenStream("id: 1\ndata: a\n\n")
+            .ThenStatus(HttpStatusCode.ServiceUnavailable, new RetryConditionHeaderValue(TimeSpan.FromSeconds(3))).ThenNoContent();
         using var http = new HttpClient(server);
-        var connected = new List<SseConnectedArguments>();
-        var disconnected = new List<SseDisconnectedArguments>();
+        var notices = new List<SseNotice>();
         var options = SseClients.Immediate();
-        options.OnConnected = connected.Add;
-        options.OnDisconnected = disconnected.Add;
-        options.OnReconnecting = _reconnects.Add;
+        options.OnNotice = notices.Add;
 
-        await SseClients.CollectAsync(new SseClient(http, options).SubscribeAsync(SseClients.Address));
+        await _clock.DriveAsync(SseClients.CollectAsync(new SseClient(http, options, _clock).SubscribeAsync(SseClients.Address)), TimeSpan.FromSeconds(1));
 
-        Assert.Equal([new SseConnectedArguments(1, SseClients.Address, "")], connected);
-        Assert.Equal([new SseDisconnectedArguments(1, null)], disconnected);
-        Assert.Equal(1, Assert.Single(_reconnects).Attempt);
+        Assert.Equal([SseNoticeKind.Connected, SseNoticeKind.Disconnected, SseNoticeKind.Reconnecting, SseNoticeKind.Reconnecting], notices.Select(n => n.Kind));
+        Assert.Equal((1, SseClients.Address, ""), (notices[0].Connection, notices[0].RequestUri, notices[0].LastEventId));
+        Assert.Equal((1, null, "1"), (notices[1].Connection, notices[1].Cause, notices[1].LastEventId)); // a clean end has no cause
+        var refused = Assert.IsType<SseTransientException>(notices[3].Cause);
+        Assert.Equal((SseTransientReason.HttpStatus, HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(3)), (refused.Reason, refused.StatusCode, refused.RetryAfter));
+        Assert.Equal(SseClients.Address, refused.RequestUri);
+        Assert.Equal(TimeSpan.FromSeconds(3), notices[3].Delay);
     }
 
     [Fact]
@@ -198,7 +201,7 @@ public sealed class SseClientReconnectTests : IDisposable
     {
         using var server = new SseTestServer().ThenStatus(HttpStatusCode.ServiceUnavailable);
         using var http = new HttpClient(server);
-        var options = new SseClientOptions { OfflineBudget = TimeSpan.FromSeconds(30), JitterRatio = 0, OnReconnecting = _reconnects.Add };
+        var options = new SseClientOptions { OfflineBudget = TimeSpan.FromSeconds(30), JitterRatio = 0, OnNotice = SseClients.Reconnects(_reconnects) };
         var client = new SseClient(http, options, _clock);
 
         var ex = await Assert.ThrowsAsync<OfflineBudgetExceededException>(() => _clock.DriveAsync(SseClients.CollectAsync(client.SubscribeAsync(SseClients.Address)), TimeSpan.FromSeconds(1)));
@@ -208,7 +211,7 @@ public sealed class SseClientReconnectTests : IDisposable
         Assert.Contains("503", ex.InnerException!.Message, StringComparison.Ordinal);
 
         // Every wait is the whole backoff — none is cut short to fit the budget, which is checked after each attempt.
-        Assert.Equal([1, 2, 4, 8, 16], _reconnects.Select(r => r.Delay.TotalSeconds));
+        Assert.Equal([1, 2, 4, 8, 16], _reconnects.Select(r => r.Delay!.Value.TotalSeconds));
     }
 
     [Fact]
@@ -216,7 +219,7 @@ public sealed class SseClientReconnectTests : IDisposable
     {
         using var server = new SseTestServer().ThenStatus(HttpStatusCode.ServiceUnavailable, new RetryConditionHeaderValue(TimeSpan.FromSeconds(50)));
         using var http = new HttpClient(server);
-        var options = new SseClientOptions { OfflineBudget = TimeSpan.FromSeconds(30), JitterRatio = 0, OnReconnecting = _reconnects.Add };
+        var options = new SseClientOptions { OfflineBudget = TimeSpan.FromSeconds(30), JitterRatio = 0, OnNotice = SseClients.Reconnects(_reconnects) };
         var client = new SseClient(http, options, _clock);
         var started = _clock.GetUtcNow();
 
@@ -229,10 +232,10 @@ public sealed class SseClientReconnectTests : IDisposable
 
     public void Dispose() => _clock.Dispose();
 
-    private async Task<List<SseEvent>> RunAsync(SseTestServer server)
+    private async Task<List<ReceivedEvent>> RunAsync(SseTestServer server)
     {
         using var http = new HttpClient(server);
-        var options = new SseClientOptions { JitterRatio = 0, OnReconnecting = _reconnects.Add };
+        var options = new SseClientOptions { JitterRatio = 0, OnNotice = SseClients.Reconnects(_reconnects) };
         var client = new SseClient(http, options, _clock);
         return await _clock.DriveAsync(SseClients.CollectAsync(client.SubscribeAsync(SseClients.Address)), TimeSpan.FromMilliseconds(500));
     }
