@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Polly;
 using ResilientSse.Executions;
 using ResilientSse.Streaming;
 using ResilientSse.Tests.TestSupport;
@@ -90,6 +91,34 @@ public class ResilienceHandlerCheckTests
         var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredKeyedService<SseClient>("prices"));
 
         Assert.Contains("'ResilientSse.SseClient.prices' of AddSseClient(\"prices\")", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddSseClient_CustomResilienceHandler_FailsAtHostStart()
+    {
+        var services = new ServiceCollection();
+        services.AddSseClient(_ => { }).AddResilienceHandler("mine", pipeline => pipeline.AddTimeout(TimeSpan.FromSeconds(5)));
+        await using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(provider.GetRequiredService<IStartupValidator>().Validate);
+
+        Assert.Contains("Microsoft.Extensions.Http.Resilience.ResilienceHandler", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddExecutionWatcher_ClientDefaultsResilienceHandlerRemovedFromItsBuilder_Starts()
+    {
+        // What the message advises when every other client of the application should keep the handler.
+        var services = new ServiceCollection();
+        services.ConfigureHttpClientDefaults(builder => builder.AddStandardResilienceHandler());
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental
+        services.AddExecutionWatcher(o => o.BaseAddress = Registrations.BaseAddress).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        await using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.NotNull(provider.GetRequiredService<IExecutionWatcher>());
     }
 
     [Fact]
