@@ -44,6 +44,22 @@ public class ExecutionWatcherNamedRegistrationTests
     }
 
     [Fact]
+    public async Task AddExecutionWatcher_BaseAddressOnlyOnTheNamedClient_WatchesThere()
+    {
+        var server = Registrations.CompletedExecution();
+        var services = new ServiceCollection();
+        services.AddExecutionWatcher("billing", _ => { })
+            .ConfigureHttpClient(client => client.BaseAddress = Registrations.BaseAddress)
+            .Serve(server);
+        await using var provider = services.BuildServiceProvider();
+
+        var items = await Registrations.WatchToEndAsync(provider.GetRequiredKeyedService<IExecutionWatcher>("billing"));
+
+        Assert.True(items[^1].IsTerminal);
+        Assert.Single(server.RequestsTo(StreamPath));
+    }
+
+    [Fact]
     public void AddExecutionWatcher_Named_IsOneSingletonPerName()
     {
         var services = new ServiceCollection();
