@@ -5,8 +5,6 @@ namespace ResilientSse.Diagnostics;
 /// <summary>Tracing for watches: one <c>ResilientSse.Watch</c> activity per watch, with its gaps and fallbacks as events.</summary>
 internal static class ExecutionActivity
 {
-    public const string SourceName = "ResilientSse";
-
     public static Activity? StartWatch(string executionId, Uri streamUri)
     {
         var activity = LibraryActivity.Start("ResilientSse.Watch");

@@ -3,14 +3,12 @@ using System.Diagnostics.Metrics;
 namespace ResilientSse.Diagnostics;
 
 /// <summary>
-/// The execution watcher's instruments, on the <c>ResilientSse</c> meter: gaps, fallbacks to the snapshot,
+/// The execution watcher's instruments, on the library's meter (<see cref="ResilientSseTelemetry.MeterName"/>): gaps, fallbacks to the snapshot,
 /// duplicates dropped, and the delay from the server's terminal event to the watcher yielding it.
 /// </summary>
 internal static class ExecutionMetrics
 {
-    public const string MeterName = "ResilientSse";
-
-    private static readonly Meter Meter = new(MeterName);
+    private static Meter Meter => LibraryTelemetry.Meter;
 
     public static readonly Counter<long> Watches = Meter.CreateCounter<long>(
         "resilientsse.execution.watches", "{watch}", "Watches started.");

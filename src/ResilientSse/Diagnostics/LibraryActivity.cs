@@ -10,7 +10,7 @@ namespace ResilientSse.Diagnostics;
 /// </summary>
 internal static class LibraryActivity
 {
-    private static readonly ActivitySource Source = new(ExecutionActivity.SourceName);
+    private static ActivitySource Source => LibraryTelemetry.Source;
 
     /// <summary>Starts an activity under <paramref name="parent"/> (or the caller's current activity) and leaves the caller's current activity as it was.</summary>
     public static Activity? Start(string name, Activity? parent = null)

@@ -2,10 +2,10 @@ using System.Diagnostics.Metrics;
 
 namespace ResilientSse.Diagnostics;
 
-/// <summary>The SSE layer's instruments, on the <c>ResilientSse</c> meter.</summary>
+/// <summary>The SSE layer's instruments, on the library's meter (<see cref="ResilientSseTelemetry.MeterName"/>).</summary>
 internal static class SseMetrics
 {
-    private static readonly Meter Meter = new(ExecutionMetrics.MeterName);
+    private static Meter Meter => LibraryTelemetry.Meter;
 
     public static readonly Counter<long> Connections = Meter.CreateCounter<long>(
         "resilientsse.sse.connections", "{connection}", "Connections established (200, text/event-stream).");

@@ -23,14 +23,17 @@ namespace ResilientSse.Streaming;
 /// headers, never a healthy long stream; <see cref="SseClientOptions.IdleTimeout"/> guards the stream instead.
 /// A timeout that fires before the headers arrive is retried like any transient failure.</para>
 /// <para>Cancelling the token, or leaving an <c>await foreach</c> early, aborts the response at once.</para>
+/// <para>With dependency injection (<c>services.AddSseClient(...)</c> or <c>AddSseClient(name, ...)</c>) the client is a
+/// singleton that takes a fresh <see cref="HttpClient"/> from <c>IHttpClientFactory</c> for every subscription (each
+/// <c>SubscribeAsync</c> call), so the factory can rotate handlers and follow DNS changes. A client created with an
+/// <see cref="HttpClient"/> uses that client for its whole life.</para>
 /// </remarks>
 public sealed class SseClient
 {
-    private readonly HttpClient _httpClient;
+    private readonly Func<HttpClient> _httpClients;
     private readonly SseClientOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly SseConnector _connector;
 
     /// <summary>Creates a client that connects through <paramref name="httpClient"/>.</summary>
     /// <param name="httpClient">The client to send requests with; relative addresses resolve against its <see cref="HttpClient.BaseAddress"/>.</param>
@@ -40,14 +43,22 @@ public sealed class SseClient
     /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> is <see langword="null"/>.</exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException"><paramref name="options"/> are invalid; the message lists every error.</exception>
     public SseClient(HttpClient httpClient, SseClientOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        : this(ReturnAlways(httpClient), options, timeProvider, loggerFactory)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
+    }
+
+    /// <summary>Creates a client that takes an <see cref="HttpClient"/> from <paramref name="httpClients"/> for every subscription.</summary>
+    /// <param name="httpClients">Gives a client, for example from <c>IHttpClientFactory</c>.</param>
+    /// <param name="options">The options, validated now; <see langword="null"/> for the defaults.</param>
+    /// <param name="timeProvider">The clock for timeouts and delays; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="loggerFactory">Where to log; <see langword="null"/> for no logging.</param>
+    internal SseClient(Func<HttpClient> httpClients, SseClientOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    {
         _options = options ?? new SseClientOptions();
         SseClientOptionsValidator.ThrowIfInvalid(_options);
-        _httpClient = httpClient;
+        _httpClients = httpClients;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SseClient>();
-        _connector = new SseConnector(httpClient, _options, _timeProvider, _logger);
     }
 
     /// <summary>Subscribes to the event stream at <paramref name="uri"/> with GET requests; each item's payload is its data as a string.</summary>
@@ -76,12 +87,14 @@ public sealed class SseClient
     public SseSubscription<T> SubscribeAsync<T>(Uri uri, SseItemParser<T> itemParser, string? lastEventId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        if (!uri.IsAbsoluteUri && _httpClient.BaseAddress is null)
+        var httpClient = _httpClients();
+        if (!uri.IsAbsoluteUri && httpClient.BaseAddress is null)
         {
             throw new ArgumentException($"The address '{uri}' is relative and the HttpClient has no BaseAddress.", nameof(uri));
         }
 
-        return SubscribeAsync(_ => new HttpRequestMessage(HttpMethod.Get, uri), itemParser, lastEventId, cancellationToken);
+        ArgumentNullException.ThrowIfNull(itemParser);
+        return Subscribe(httpClient, _ => new HttpRequestMessage(HttpMethod.Get, uri), itemParser, lastEventId, cancellationToken);
     }
 
     /// <summary>
@@ -113,8 +126,18 @@ public sealed class SseClient
     {
         ArgumentNullException.ThrowIfNull(requestFactory);
         ArgumentNullException.ThrowIfNull(itemParser);
-        return new SseSubscription<T>(_connector, _options, _timeProvider, _logger, _httpClient.BaseAddress, requestFactory, itemParser, lastEventId ?? string.Empty, cancellationToken);
+        return Subscribe(_httpClients(), requestFactory, itemParser, lastEventId, cancellationToken);
     }
+
+    private static Func<HttpClient> ReturnAlways(HttpClient httpClient)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        return () => httpClient;
+    }
+
+    // One client per subscription, a fresh one for the next: the factory's handler rotation reaches long-lived clients.
+    private SseSubscription<T> Subscribe<T>(HttpClient httpClient, Func<SseRequestContext, HttpRequestMessage> requestFactory, SseItemParser<T> itemParser, string? lastEventId, CancellationToken cancellationToken) =>
+        new(new SseConnector(httpClient, _options, _timeProvider, _logger), _options, _timeProvider, _logger, httpClient.BaseAddress, requestFactory, itemParser, lastEventId ?? string.Empty, cancellationToken);
 
     private static string Utf8String(string eventType, ReadOnlySpan<byte> data) => Encoding.UTF8.GetString(data);
 }
