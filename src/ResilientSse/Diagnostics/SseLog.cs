@@ -28,4 +28,7 @@ internal static partial class SseLog
 
     [LoggerMessage(1007, LogLevel.Error, "Subscription ended by a permanent error.")]
     public static partial void PermanentError(ILogger logger, Exception exception);
+
+    [LoggerMessage(1008, LogLevel.Error, "The OnNotice callback threw on a {Kind} notice while the subscription was being disposed; the exception was not rethrown.")]
+    public static partial void ObserverFailed(ILogger logger, ResilientSse.Streaming.SseNoticeKind kind, Exception exception);
 }

@@ -12,6 +12,8 @@ internal sealed partial class SseSubscriptionEnumerator<T>
     private int _connections;
     private long _lastContact;
     private bool _delivered;
+    private bool _disposing;
+    private bool _observerFailed;
     private ReconnectGovernor.Membership? _lane;
 
     private bool BudgetExhausted() =>
@@ -36,7 +38,9 @@ internal sealed partial class SseSubscriptionEnumerator<T>
         SseMetrics.Connections.Add(1);
         SseLog.Connected(_logger, connection.RequestUri, _connections, _lastEventId);
         _activity?.AddEvent(new ActivityEvent("connected"));
-        _options.OnNotice?.Invoke(new SseNotice(SseNoticeKind.Connected, _lastEventId.Length == 0
+        if (Observed)
+        {
+            Notify(new SseNotice(SseNoticeKind.Connected, _lastEventId.Length == 0
             ? $"Connected to {connection.RequestUri} (connection {_connections})."
             : $"Connected to {connection.RequestUri} (connection {_connections}), resuming after event '{_lastEventId}'.")
         {
@@ -44,6 +48,7 @@ internal sealed partial class SseSubscriptionEnumerator<T>
             RequestUri = connection.RequestUri,
             LastEventId = _lastEventId,
         });
+        }
     }
 
     private void ReportDisconnected(SseConnection connection, SseTransientException? cause)
@@ -58,7 +63,9 @@ internal sealed partial class SseSubscriptionEnumerator<T>
         _waits.OnConnectionEnded();
         _lastContact = _timeProvider.GetTimestamp();
         SseLog.Disconnected(_logger, _connections, cause);
-        _options.OnNotice?.Invoke(new SseNotice(SseNoticeKind.Disconnected, cause is null
+        if (Observed)
+        {
+            Notify(new SseNotice(SseNoticeKind.Disconnected, cause is null
             ? $"Connection {_connections} ended: the server or a proxy closed the response."
             : $"Connection {_connections} failed: {cause.Message}")
         {
@@ -66,6 +73,7 @@ internal sealed partial class SseSubscriptionEnumerator<T>
             Cause = cause,
             LastEventId = _lastEventId,
         });
+        }
     }
 
     private void ReportReconnecting(TimeSpan delay, ResilientSseException? cause)
@@ -74,7 +82,9 @@ internal sealed partial class SseSubscriptionEnumerator<T>
         SseMetrics.Reconnects.Add(1);
         SseLog.Reconnecting(_logger, delay, _failuresInARow, cause);
         _activity?.AddEvent(new ActivityEvent("reconnecting"));
-        _options.OnNotice?.Invoke(new SseNotice(SseNoticeKind.Reconnecting,
+        if (Observed)
+        {
+            Notify(new SseNotice(SseNoticeKind.Reconnecting,
             $"Reconnecting in {delay.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms (attempt {_failuresInARow}){(cause is null ? "." : $": {cause.Message}")}")
         {
             Connection = _connections,
@@ -83,5 +93,31 @@ internal sealed partial class SseSubscriptionEnumerator<T>
             Cause = cause,
             LastEventId = _lastEventId,
         });
+        }
+    }
+
+    /// <summary>Gets whether a notice would reach anyone: there is a callback, and it has not failed.</summary>
+    private bool Observed => _options.OnNotice is not null && !_observerFailed;
+
+    /// <summary>
+    /// Hands a notice to the callback. An exception it throws ends the subscription (it propagates from the read, and the
+    /// callback hears nothing more); while the enumerator is being disposed it is logged instead, as disposal never throws.
+    /// </summary>
+    private void Notify(SseNotice notice)
+    {
+        try
+        {
+            _options.OnNotice!(notice);
+        }
+        catch (Exception ex) when (_disposing)
+        {
+            _observerFailed = true;
+            SseLog.ObserverFailed(_logger, notice.Kind, ex);
+        }
+        catch
+        {
+            (_observerFailed, _finished) = (true, true);
+            throw;
+        }
     }
 }

@@ -117,7 +117,7 @@ internal sealed partial class SseSubscriptionEnumerator<T> : IAsyncEnumerator<Ss
 
     public async ValueTask DisposeAsync()
     {
-        _finished = true;
+        (_finished, _disposing) = (true, true);
         await CloseConnectionAsync(cause: null).ConfigureAwait(false);
         LibraryActivity.Stop(_activity);
         _lane?.Dispose();
