@@ -9,7 +9,8 @@ internal static class ExecutionStarter
 {
     public static async Task<string> StartAsync(HttpClient http, Uri server, string workflowId, string? inputJson, CancellationToken cancellationToken)
     {
-        var body = $"{{\"workflowId\":{JsonSerializer.Serialize(workflowId)},\"input\":{inputJson ?? "{}"}}}";
+        // JsonEncodedText escapes without reflection, so the native (AOT) build stays warning-free.
+        var body = $"{{\"workflowId\":\"{JsonEncodedText.Encode(workflowId)}\",\"input\":{inputJson ?? "{}"}}}";
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
         using var response = await http.PostAsync(new Uri(server, "workflow/executions"), content, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
