@@ -45,11 +45,7 @@ public sealed class ExecutionWatcher : IExecutionWatcher
     {
     }
 
-    /// <summary>Creates a watcher that takes a client from <paramref name="httpClients"/> for every watch and every snapshot read.</summary>
-    /// <param name="httpClients">Gives a client (for example from <c>IHttpClientFactory</c>); called once here to read its <see cref="HttpClient.BaseAddress"/>.</param>
-    /// <param name="options">The options, validated here.</param>
-    /// <param name="timeProvider">The clock and timers; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="loggerFactory">Where logs go; nowhere when <see langword="null"/>.</param>
+    // Takes an HttpClient from httpClients for every subscription (watch, snapshot read): IHttpClientFactory's, in DI.
     internal ExecutionWatcher(Func<HttpClient> httpClients, ExecutionWatcherOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);

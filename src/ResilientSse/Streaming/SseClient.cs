@@ -47,11 +47,7 @@ public sealed class SseClient
     {
     }
 
-    /// <summary>Creates a client that takes an <see cref="HttpClient"/> from <paramref name="httpClients"/> for every subscription.</summary>
-    /// <param name="httpClients">Gives a client, for example from <c>IHttpClientFactory</c>.</param>
-    /// <param name="options">The options, validated now; <see langword="null"/> for the defaults.</param>
-    /// <param name="timeProvider">The clock for timeouts and delays; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
-    /// <param name="loggerFactory">Where to log; <see langword="null"/> for no logging.</param>
+    // Takes an HttpClient from httpClients for every subscription (watch, snapshot read): IHttpClientFactory's, in DI.
     internal SseClient(Func<HttpClient> httpClients, SseClientOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         _options = options ?? new SseClientOptions();
