@@ -39,8 +39,8 @@ public sealed class ExecutionSnapshot
     /// <summary>When the execution reached its terminal status.</summary>
     public DateTimeOffset? CompletedAt { get; init; }
 
-    /// <summary>Milliseconds from start to completion, as the server reports it.</summary>
-    public long? ExecutionTimeMilliseconds { get; init; }
+    /// <summary>The time from start to completion, as the server reports it (its <c>executionTime</c>, in milliseconds).</summary>
+    public TimeSpan? ExecutionTime { get; init; }
 
     /// <summary>The id of the last event in the execution's log; <see langword="null"/> before the first.</summary>
     public string? LastEventId { get; init; }

@@ -127,7 +127,7 @@ public class EventSequencerTests
     public void FinishFromSnapshot_EventsMissing_ReportsGapUpToTheTerminalsIdThenTerminal()
     {
         _sequencer.Accept(Sse("1", "workflow.started"), out _);
-        var snapshot = new ExecutionSnapshot("exec-1", ExecutionStatus.Completed, "completed") { LastEventId = "8", ExecutionTimeMilliseconds = 42 };
+        var snapshot = new ExecutionSnapshot("exec-1", ExecutionStatus.Completed, "completed") { LastEventId = "8", ExecutionTime = TimeSpan.FromMilliseconds(42) };
 
         var items = _sequencer.FinishFromSnapshot(snapshot).ToList();
 

@@ -23,7 +23,7 @@ public class SnapshotParserTests
         Assert.True(snapshot.IsTerminal);
         Assert.Equal("very-long", snapshot.WorkflowId);
         Assert.Equal(new DateTimeOffset(2026, 11, 24, 12, 0, 5, TimeSpan.Zero), snapshot.CompletedAt);
-        Assert.Equal(5000, snapshot.ExecutionTimeMilliseconds);
+        Assert.Equal(TimeSpan.FromMilliseconds(5000), snapshot.ExecutionTime);
         Assert.Equal("22", snapshot.LastEventId);
         Assert.True(snapshot.Output!.Value.GetProperty("ok").GetBoolean());
         Assert.Null(snapshot.Error);

@@ -37,7 +37,7 @@ internal static class SnapshotParser
             WorkflowId = ReadString(root, "workflowId"),
             StartedAt = ReadTime(root, "startedAt", executionId),
             CompletedAt = ReadTime(root, "completedAt", executionId),
-            ExecutionTimeMilliseconds = ReadInt64(root, "executionTime"),
+            ExecutionTime = ReadInt64(root, "executionTime") is { } milliseconds ? TimeSpan.FromMilliseconds(milliseconds) : null,
             LastEventId = ReadId(root, "lastEventId"),
             Output = ReadValue(root, "output"),
             Error = ReadValue(root, "error"),
@@ -53,9 +53,9 @@ internal static class SnapshotParser
             writer.WriteStartObject();
             writer.WriteString("executionId", snapshot.Id);
             writer.WriteString("status", snapshot.StatusName);
-            if (snapshot.ExecutionTimeMilliseconds is { } ms)
+            if (snapshot.ExecutionTime is { } time)
             {
-                writer.WriteNumber("executionTime", ms);
+                writer.WriteNumber("executionTime", (long)time.TotalMilliseconds);
             }
             else
             {
