@@ -35,7 +35,25 @@ main() {
   base_version="$(dotnet msbuild src/ResilientSse/ResilientSse.csproj -getProperty:Version -p:Configuration=Release)"
   version="${base_version}-check.$(date -u +%Y%m%d%H%M%S).$$"
   dotnet pack src/ResilientSse/ResilientSse.csproj -c Release -p:Version="$version" -o "$work/feed" --nologo
-  test -f "$work/feed/ResilientSse.$version.nupkg"
+  package="$work/feed/ResilientSse.$version.nupkg"
+  test -f "$package"
+  test -f "$work/feed/ResilientSse.$version.snupkg"
+  # What the package must carry: the public API's XML docs, the readme, and — built from a git clone — the
+  # commit, in the repository metadata and in the assembly's informational version.
+  # (Each listing goes to a file first: under pipefail, a grep -q that stops reading would fail the pipe.)
+  unzip -l "$package" >"$work/package.list"
+  grep -q 'lib/net10.0/ResilientSse.xml' "$work/package.list"
+  grep -q 'PACKAGE.md' "$work/package.list"
+  if commit="$(git rev-parse HEAD 2>/dev/null)"; then
+    unzip -p "$package" ResilientSse.nuspec >"$work/package.nuspec"
+    grep -q "commit=\"$commit\"" "$work/package.nuspec" \
+      || { echo "the package's nuspec does not name the commit $commit" >&2; exit 1; }
+    unzip -p "$package" lib/net10.0/ResilientSse.dll >"$work/package.dll"
+    strings "$work/package.dll" >"$work/package.strings"
+    grep -q "$version+$commit" "$work/package.strings" \
+      || { echo "the assembly's informational version is not $version+$commit" >&2; exit 1; }
+    echo "   carries commit $commit"
+  fi
   step_done
 
   step "reference server (memory store, a free loopback port)"

@@ -1,10 +1,14 @@
-// Uses the packed ResilientSse as an application would: registers the watcher, starts a run of the
-// reference server's "quick" workflow and watches it to the end. Exits 0 only when the watch ended
-// with a terminal event after ids 1..n, each once.
+// Uses the packed ResilientSse as an application would: registers the watcher and an SSE client, starts
+// a run of the reference server's "quick" workflow and watches it to the end, then reads its stream again
+// through the generic client with a typed payload. Exits 0 only when the watch ended with a terminal
+// event after ids 1..n, each once, and the stream read again gave the same ids.
+using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using ResilientSse.Executions;
+using ResilientSse.Streaming;
 
 if (args.Length != 1 || !Uri.TryCreate(args[0], UriKind.Absolute, out var server))
 {
@@ -14,6 +18,7 @@ if (args.Length != 1 || !Uri.TryCreate(args[0], UriKind.Absolute, out var server
 
 var services = new ServiceCollection();
 services.AddExecutionWatcher(o => o.BaseAddress = server);
+services.AddSseClient(_ => { }).ConfigureHttpClient(client => client.BaseAddress = server);
 await using var provider = services.BuildServiceProvider();
 var watcher = provider.GetRequiredService<IExecutionWatcher>();
 
@@ -51,5 +56,34 @@ if (last is not { IsTerminal: true } || !inOrder)
     return 1;
 }
 
-Console.WriteLine($"{executionId}: {ids.Count} events, ended {last.Status}");
+// The same log through the generic layer: BCL items, the payload read from the UTF-8 bytes.
+var client = provider.GetRequiredService<SseClient>();
+var streamed = new List<long>();
+var subscription = client.SubscribeAsync(new Uri($"workflow/executions/{executionId}/stream", UriKind.Relative),
+    (_, data) => JsonSerializer.Deserialize(data, ConsumerJson.Default.EventData), cancellationToken: timeout.Token);
+await foreach (SseItem<EventData?> item in subscription)
+{
+    if (item.Data?.ExecutionId != executionId)
+    {
+        Console.Error.WriteLine($"event {item.EventId} of the stream names execution {item.Data?.ExecutionId}");
+        return 1;
+    }
+
+    streamed.Add(long.Parse(subscription.LastEventId, System.Globalization.CultureInfo.InvariantCulture));
+}
+
+if (!streamed.SequenceEqual(ids))
+{
+    Console.Error.WriteLine($"the stream read again gave ids [{string.Join(",", streamed)}], the watch [{string.Join(",", ids)}]");
+    return 1;
+}
+
+Console.WriteLine($"{executionId}: {ids.Count} events, ended {last.Status}; the stream read again agrees");
 return 0;
+
+/// <summary>The fields every event of the contract carries.</summary>
+internal sealed record EventData(string ExecutionId, DateTimeOffset Timestamp);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(EventData))]
+internal sealed partial class ConsumerJson : JsonSerializerContext;
