@@ -1,9 +1,9 @@
 namespace ResilientSse;
 
 /// <summary>
-/// The base of the exceptions that end a subscription or a watch: a permanent problem that retrying cannot fix,
-/// or an offline budget that ran out. Transient trouble is never thrown; it is reported through callbacks, logs
-/// and metrics and retried.
+/// The base of the library's exceptions. A subscription or a watch ends with one for a permanent problem that
+/// retrying cannot fix, or an offline budget that ran out; transient trouble (<see cref="SseTransientException"/>) it
+/// retries instead, and reports as the cause of its notices, in logs and in metrics.
 /// </summary>
 public class ResilientSseException : Exception
 {

@@ -19,9 +19,11 @@ namespace ResilientSse.Streaming;
 /// <see cref="SseLimitExceededException"/> for an oversized event, and <see cref="OfflineBudgetExceededException"/>
 /// when no connection succeeded for <see cref="SseClientOptions.OfflineBudget"/>.</para>
 /// <para>The <see cref="HttpClient"/> is used with <see cref="HttpCompletionOption.ResponseHeadersRead"/>, so its
-/// <see cref="HttpClient.Timeout"/> (and a resilience handler's total timeout) bound only the wait for the response
+/// <see cref="HttpClient.Timeout"/> bounds only the wait for the response
 /// headers, never a healthy long stream; <see cref="SseClientOptions.IdleTimeout"/> guards the stream instead.
-/// A timeout that fires before the headers arrive is retried like any transient failure.</para>
+/// A timeout that fires before the headers arrive is retried like any transient failure. The client retries by
+/// itself: a resilience handler on its <see cref="HttpClient"/> would retry every attempt again (the registrations
+/// refuse one at start).</para>
 /// <para>Cancelling the token, or leaving an <c>await foreach</c> early, aborts the response at once.</para>
 /// <para>With dependency injection (<c>services.AddSseClient(...)</c> or <c>AddSseClient(name, ...)</c>) the client is a
 /// singleton that takes a fresh <see cref="HttpClient"/> from <c>IHttpClientFactory</c> for every subscription (each
