@@ -23,7 +23,7 @@ public sealed class ExecutionWatcherOptions
 
     /// <summary>
     /// Options of the stream connections: idle timeout, reconnect delays, jitter, size limit. The watcher's
-    /// own <see cref="OfflineBudget"/> replaces <see cref="SseClientOptions.OfflineBudget"/>.
+    /// own <see cref="OfflineBudget"/> and <see cref="FirstContactBudget"/> replace those of the stream options.
     /// </summary>
     /// <value>Default: a new <see cref="SseClientOptions"/> with its own defaults.</value>
     public SseClientOptions Stream { get; set; } = new();
@@ -72,6 +72,16 @@ public sealed class ExecutionWatcherOptions
     /// </summary>
     /// <value>Default: 10 minutes.</value>
     public TimeSpan OfflineBudget { get; set; } = ExecutionWatcherDefaults.OfflineBudget;
+
+    /// <summary>
+    /// How long a watch that has never reached the server (no stream connected, no snapshot answered) keeps trying
+    /// before it gives up with <see cref="OfflineBudgetExceededException"/>, whose inner exception says why (refused,
+    /// DNS, TLS, 503): a wrong address or a server that is not running fails in seconds, while a watch that has had
+    /// contact keeps the long <see cref="OfflineBudget"/>. The shorter of the two applies;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> leaves only <see cref="OfflineBudget"/>.
+    /// </summary>
+    /// <value>Default: 30 seconds.</value>
+    public TimeSpan FirstContactBudget { get; set; } = ExecutionWatcherDefaults.FirstContactBudget;
 
     /// <summary>Terminal event types and the status each one means.</summary>
     /// <value>Default: <c>workflow.completed</c> → Completed, <c>workflow.failed</c> → Failed, <c>workflow.cancelled</c> → Cancelled.</value>

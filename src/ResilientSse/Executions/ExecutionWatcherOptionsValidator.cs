@@ -37,6 +37,11 @@ internal sealed class ExecutionWatcherOptionsValidator : IValidateOptions<Execut
             RequirePositive(errors, nameof(options.QuietStreamCheckInterval), options.QuietStreamCheckInterval);
         }
 
+        if (options.FirstContactBudget != Timeout.InfiniteTimeSpan)
+        {
+            RequirePositive(errors, nameof(options.FirstContactBudget), options.FirstContactBudget);
+        }
+
         if (options.OfflineBudget != Timeout.InfiniteTimeSpan)
         {
             RequirePositive(errors, nameof(options.OfflineBudget), options.OfflineBudget);

@@ -51,6 +51,15 @@ public sealed class SseClientOptions
     public TimeSpan OfflineBudget { get; set; } = Internal.SseClientDefaults.OfflineBudget;
 
     /// <summary>
+    /// Gets or sets how long a subscription that has never connected keeps trying before it gives up with
+    /// <see cref="OfflineBudgetExceededException"/>: a wrong address or a server that is not running fails in seconds,
+    /// while a subscription that was connected keeps the long <see cref="OfflineBudget"/>. The shorter of the two
+    /// applies; <see cref="Timeout.InfiniteTimeSpan"/> leaves only <see cref="OfflineBudget"/>.
+    /// </summary>
+    /// <value>Default: 30 seconds.</value>
+    public TimeSpan FirstContactBudget { get; set; } = Internal.SseClientDefaults.FirstContactBudget;
+
+    /// <summary>
     /// Gets or sets the largest event block, in bytes of its lines as received (so also the longest line), that is
     /// accepted. A larger one ends the subscription with <see cref="SseLimitExceededException"/> before it is buffered.
     /// Comment lines are not kept, so they count only while they are read: any number of them may stand in a block.

@@ -20,6 +20,7 @@ internal sealed class SseClientOptionsValidator : IValidateOptions<SseClientOpti
         var errors = new List<string>();
         PositiveOrInfinite(errors, nameof(options.IdleTimeout), options.IdleTimeout);
         PositiveOrInfinite(errors, nameof(options.OfflineBudget), options.OfflineBudget);
+        PositiveOrInfinite(errors, nameof(options.FirstContactBudget), options.FirstContactBudget);
         if (options.InitialReconnectDelay < TimeSpan.Zero)
         {
             errors.Add($"InitialReconnectDelay ({options.InitialReconnectDelay}) must not be negative.");

@@ -444,13 +444,6 @@ public sealed class ExecutionWatcherTests : IDisposable
         return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
     }
 
-    /// <summary>A server that cannot be reached: every request fails as a refused connection does.</summary>
-    private sealed class RefusingHandler : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromException<HttpResponseMessage>(new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (127.0.0.1:5080)"));
-    }
-
     private sealed class HeartbeatStream(byte[] events, byte[]? after, TimeSpan? afterDelay, Func<bool>? release, TimeProvider clock) : ReadOnlyTestStream
     {
         private readonly long _opened = clock.GetTimestamp();

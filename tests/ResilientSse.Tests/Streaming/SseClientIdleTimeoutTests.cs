@@ -98,6 +98,7 @@ public sealed class SseClientIdleTimeoutTests : IDisposable
     {
         var http = new HttpClient(server, disposeHandler: false);
         var options = new SseClientOptions { IdleTimeout = Idle, InitialReconnectDelay = TimeSpan.Zero, JitterRatio = 0, OnNotice = SseClients.Reconnects(_reconnects) };
+        options.FirstContactBudget = Timeout.InfiniteTimeSpan; // these tests wait out idle timeouts longer than it
         return SseClients.CollectAsync(new SseClient(http, options, _clock).SubscribeAsync(SseClients.Address, lastEventId));
     }
 }

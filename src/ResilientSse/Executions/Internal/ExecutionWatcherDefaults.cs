@@ -16,6 +16,8 @@ internal static class ExecutionWatcherDefaults
     public static readonly TimeSpan SnapshotTimeout = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan OfflineBudget = TimeSpan.FromMinutes(10);
 
+    public static readonly TimeSpan FirstContactBudget = TimeSpan.FromSeconds(30);
+
     public static IDictionary<string, ExecutionStatus> CreateTerminalEventTypes() => new Dictionary<string, ExecutionStatus>(StringComparer.Ordinal)
     {
         ["workflow.completed"] = ExecutionStatus.Completed,

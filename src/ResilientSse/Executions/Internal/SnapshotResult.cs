@@ -9,6 +9,9 @@ internal readonly record struct SnapshotResult(ExecutionSnapshot? Snapshot, bool
 
     public static SnapshotResult Unavailable(SseTransientException failure) => new(null, false, failure);
 
+    /// <summary>Gets whether the server answered at all (a snapshot, a 404, or another status), rather than not being reached.</summary>
+    public bool Answered => Snapshot is not null || NotFound || Failure?.StatusCode is not null;
+
     /// <summary>Gets the wait the endpoint asked for with <c>Retry-After</c>, if it did.</summary>
     public TimeSpan? RetryAfter => Failure?.RetryAfter;
 }

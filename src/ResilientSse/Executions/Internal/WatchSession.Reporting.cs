@@ -12,7 +12,7 @@ internal sealed partial class WatchSession
     private void OnConnected(SseConnection connection)
     {
         _connections++;
-        _everConnected = true;
+        (_everConnected, _reached) = (true, true);
         _lastContact = _time.GetTimestamp();
         _waits.OnConnected();
         var lastEventId = _sequencer.LastEventId;

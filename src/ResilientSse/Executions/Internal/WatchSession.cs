@@ -40,6 +40,7 @@ internal sealed partial class WatchSession
     private int _connections;
     private int _attempts;
     private bool _everConnected;
+    private volatile bool _reached;
     private bool _streamNotFound;
     private Activity? _activity;
     private ReconnectGovernor.Membership? _governor;
@@ -102,8 +103,9 @@ internal sealed partial class WatchSession
 
                     case WatchAction.GiveUp:
                         var offline = _time.GetElapsedTime(_lastContact);
-                        throw new OfflineBudgetExceededException(offline, _options.OfflineBudget,
-                            $"Gave up watching execution '{_executionId}': no contact with the server for {offline} (offline budget {_options.OfflineBudget}). Last cause: {Describe(_lastFailureOfAny)}.",
+                        throw new OfflineBudgetExceededException(offline, Budget, _reached
+                            ? $"Gave up watching execution '{_executionId}': no contact with the server for {offline} (offline budget {_options.OfflineBudget}). Last cause: {Describe(_lastFailureOfAny)}."
+                            : $"Gave up watching execution '{_executionId}': the server never answered in {offline} (first-contact budget {_options.FirstContactBudget}). Last cause: {Describe(_lastFailureOfAny)}.",
                             _lastFailureOfAny);
 
                     case WatchAction.FinishFromSnapshot:
@@ -132,6 +134,7 @@ internal sealed partial class WatchSession
                         }
 
                         (signal, snapshot) = (report.Signal, report.Snapshot ?? snapshot);
+                        _reached |= report.ServerAnswered;
                         EarnWait(report, state.Phase);
                         break;
                 }
@@ -198,6 +201,7 @@ internal sealed partial class WatchSession
     {
         ExecutionMetrics.SnapshotReads.Add(1);
         var result = await _snapshots.ReadAsync(_executionId, _endpoints, cancellationToken).ConfigureAwait(false);
+        _reached |= result.Answered;
         if (result.RetryAfter is { } retryAfter)
         {
             _snapshotLedger.Owe(retryAfter);
@@ -258,15 +262,17 @@ internal sealed partial class WatchSession
         return Min(poll, untilStream);
     }
 
+    /// <summary>The budget in force: the first-contact budget until the server has answered at all (any status), then the offline budget.</summary>
+    private TimeSpan Budget => ContactBudget.InForce(_reached, _options.OfflineBudget, _options.FirstContactBudget);
+
     /// <summary>
     /// Whether the offline budget is spent: no contact with the server for the budget — or, while catching up to a
     /// known end, no new event for it (accepted connections that never complete an event must not go on for ever).
     /// </summary>
     private bool OfflineBudgetSpent(WatchPhase phase)
     {
-        var budget = _options.OfflineBudget;
         var since = phase == WatchPhase.CatchingUp ? _lastNewEvent : _lastContact;
-        return budget != Timeout.InfiniteTimeSpan && _time.GetElapsedTime(since) >= budget;
+        return ContactBudget.Spent(Budget, _time.GetElapsedTime(since));
     }
 
     private void OnPhaseChanging(WatchPhase from, WatchPhase to)

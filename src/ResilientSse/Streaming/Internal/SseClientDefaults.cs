@@ -8,6 +8,8 @@ internal static class SseClientDefaults
     public static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan HealthyConnectionThreshold = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan OfflineBudget = TimeSpan.FromMinutes(10);
+
+    public static readonly TimeSpan FirstContactBudget = TimeSpan.FromSeconds(30);
     public const double JitterRatio = 0.5;
     public const int MaxEventSize = 1024 * 1024;
 

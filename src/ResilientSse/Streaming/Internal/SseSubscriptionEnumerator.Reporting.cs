@@ -13,11 +13,14 @@ internal sealed partial class SseSubscriptionEnumerator<T>
     private long _lastContact;
     private bool _delivered;
     private bool _disposing;
+    private bool _reached;
     private bool _observerFailed;
     private ReconnectGovernor.Membership? _lane;
 
-    private bool BudgetExhausted() =>
-        _options.OfflineBudget != Timeout.InfiniteTimeSpan && _timeProvider.GetElapsedTime(_lastContact) >= _options.OfflineBudget;
+    /// <summary>The budget in force: the first-contact budget until the server answers at all (any status), then the offline budget.</summary>
+    private TimeSpan Budget => ContactBudget.InForce(_reached, _options.OfflineBudget, _options.FirstContactBudget);
+
+    private bool BudgetExhausted() => ContactBudget.Spent(Budget, _timeProvider.GetElapsedTime(_lastContact));
 
     /// <summary>
     /// The wait the last answer earned: after a cut of a connection that delivered events, or after a failure. Never
@@ -32,6 +35,7 @@ internal sealed partial class SseSubscriptionEnumerator<T>
     private void ReportConnected(SseConnection connection)
     {
         _connections++;
+        _reached = true;
         _failuresInARow = 0;
         _lastContact = _timeProvider.GetTimestamp();
         _waits.OnConnected();

@@ -61,7 +61,11 @@ internal sealed partial class SseSubscriptionEnumerator<T> : IAsyncEnumerator<Ss
             .AddRetry(new RetryStrategyOptions<SseConnection?>
             {
                 MaxRetryAttempts = int.MaxValue,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is SseTransientException && !BudgetExhausted()),
+                ShouldHandle = args =>
+                {
+                    _reached |= args.Outcome.Exception is SseTransientException { StatusCode: not null };
+                    return ValueTask.FromResult(args.Outcome.Exception is SseTransientException && !BudgetExhausted());
+                },
                 DelayGenerator = args =>
                 {
                     var cause = args.Outcome.Exception as SseTransientException;
@@ -245,9 +249,10 @@ internal sealed partial class SseSubscriptionEnumerator<T> : IAsyncEnumerator<Ss
             // Only an exhausted offline budget stops the pipeline from retrying transient trouble.
             _finished = true;
             var offlineFor = _timeProvider.GetElapsedTime(_lastContact);
-            SseLog.GaveUp(_logger, offlineFor, _options.OfflineBudget, ex);
-            throw new OfflineBudgetExceededException(offlineFor, _options.OfflineBudget,
-                $"No connection for {offlineFor:g}, beyond the offline budget ({_options.OfflineBudget:g}); the last failure: {ex.Message}", ex);
+            SseLog.GaveUp(_logger, offlineFor, Budget, ex);
+            throw new OfflineBudgetExceededException(offlineFor, Budget, _reached
+                ? $"No connection for {offlineFor:g}, beyond the offline budget ({_options.OfflineBudget:g}); the last failure: {ex.Message}"
+                : $"The server never answered in {offlineFor:g} (first-contact budget {_options.FirstContactBudget:g}); the last failure: {ex.Message}", ex);
         }
         catch (ResilientSseException ex)
         {
