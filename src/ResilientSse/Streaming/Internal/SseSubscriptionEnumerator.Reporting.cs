@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Diagnostics;
+using System.Globalization;
 using ResilientSse.Diagnostics;
 
 namespace ResilientSse.Streaming.Internal;
@@ -45,13 +45,13 @@ internal sealed partial class SseSubscriptionEnumerator<T>
         if (Observed)
         {
             Notify(new SseNotice(SseNoticeKind.Connected, _lastEventId.Length == 0
-            ? $"Connected to {connection.RequestUri} (connection {_connections})."
-            : $"Connected to {connection.RequestUri} (connection {_connections}), resuming after event '{_lastEventId}'.")
-        {
-            Connection = _connections,
-            RequestUri = connection.RequestUri,
-            LastEventId = _lastEventId,
-        });
+                ? $"Connected to {connection.RequestUri} (connection {_connections})."
+                : $"Connected to {connection.RequestUri} (connection {_connections}), resuming after event '{_lastEventId}'.")
+            {
+                Connection = _connections,
+                RequestUri = connection.RequestUri,
+                LastEventId = _lastEventId,
+            });
         }
     }
 
@@ -70,13 +70,13 @@ internal sealed partial class SseSubscriptionEnumerator<T>
         if (Observed)
         {
             Notify(new SseNotice(SseNoticeKind.Disconnected, cause is null
-            ? $"Connection {_connections} ended: the server or a proxy closed the response."
-            : $"Connection {_connections} failed: {cause.Message}")
-        {
-            Connection = _connections,
-            Cause = cause,
-            LastEventId = _lastEventId,
-        });
+                ? $"Connection {_connections} ended: the server or a proxy closed the response."
+                : $"Connection {_connections} failed: {cause.Message}")
+            {
+                Connection = _connections,
+                Cause = cause,
+                LastEventId = _lastEventId,
+            });
         }
     }
 
@@ -89,14 +89,14 @@ internal sealed partial class SseSubscriptionEnumerator<T>
         if (Observed)
         {
             Notify(new SseNotice(SseNoticeKind.Reconnecting,
-            $"Reconnecting in {delay.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms (attempt {_failuresInARow}){(cause is null ? "." : $": {cause.Message}")}")
-        {
-            Connection = _connections,
-            Attempt = _failuresInARow,
-            Delay = delay,
-            Cause = cause,
-            LastEventId = _lastEventId,
-        });
+                $"Reconnecting in {delay.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms (attempt {_failuresInARow}){(cause is null ? "." : $": {cause.Message}")}")
+            {
+                Connection = _connections,
+                Attempt = _failuresInARow,
+                Delay = delay,
+                Cause = cause,
+                LastEventId = _lastEventId,
+            });
         }
     }
 
