@@ -25,6 +25,7 @@ internal static class ExecutionStarter
         var narrator = new WatchNarrator(server, giveUp);
         var started = TimeProvider.System.GetTimestamp();
         var delay = FirstDelay;
+        Exception? lastCause = null;
         while (true)
         {
             var remaining = giveUp.FirstContact - TimeProvider.System.GetElapsedTime(started);
@@ -37,9 +38,12 @@ internal static class ExecutionStarter
             var elapsed = TimeProvider.System.GetElapsedTime(started);
             if (elapsed >= giveUp.FirstContact)
             {
+                // An attempt that the deadline itself cut short says less than the failure before it.
+                cause = cause is SseTransientException { Reason: SseTransientReason.Timeout } && lastCause is not null ? lastCause : cause;
                 throw new OfflineBudgetExceededException(elapsed, giveUp.FirstContact, $"Could not start '{workflowId}' within {Duration.Format(giveUp.FirstContact)}.", cause);
             }
 
+            lastCause = cause;
             var wait = cause is SseTransientException { RetryAfter: { } retryAfter } && retryAfter > delay ? retryAfter : delay;
             wait = wait < giveUp.FirstContact - elapsed ? wait : giveUp.FirstContact - elapsed;
             var narration = narrator.Retrying(cause, wait);
