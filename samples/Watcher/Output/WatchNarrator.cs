@@ -13,6 +13,7 @@ internal sealed class WatchNarrator(Uri server, GiveUpPolicy giveUp)
 {
     private readonly Lock _lock = new();
     private bool _contacted;
+    private bool _streamed;
     private int _reconnectsSinceConnected;
     private string? _shownTrouble;
     private string? _pendingPolling;
@@ -91,6 +92,7 @@ internal sealed class WatchNarrator(Uri server, GiveUpPolicy giveUp)
     private Narration OnConnected(string message)
     {
         _contacted = true;
+        _streamed = true;
         _reconnectsSinceConnected = 0;
         State = "running";
         var recovered = _shownTrouble is not null;
@@ -104,11 +106,12 @@ internal sealed class WatchNarrator(Uri server, GiveUpPolicy giveUp)
         var reason = TroubleText.Reason(cause);
         var next = delay is { } wait ? $"retrying in {Duration.Format(wait)}" : "retrying";
         var budget = _contacted ? giveUp.Offline : giveUp.FirstContact;
-        var what = (_contacted, cause) switch
+        var what = (_contacted, _streamed, cause) switch
         {
-            (false, SseTransientException { Reason: SseTransientReason.HttpStatus }) => $"{TroubleText.Authority(server)} is not serving ({reason})",
-            (false, _) => $"cannot reach {TroubleText.Authority(server)} ({reason})",
-            (true, _) => $"lost the stream from {TroubleText.Authority(server)} ({reason})",
+            (false, _, SseTransientException { Reason: SseTransientReason.HttpStatus }) => $"{TroubleText.Authority(server)} is not serving ({reason})",
+            (false, _, _) => $"cannot reach {TroubleText.Authority(server)} ({reason})",
+            (true, false, _) => $"cannot open the stream from {TroubleText.Authority(server)} ({reason})",
+            (true, true, _) => $"lost the stream from {TroubleText.Authority(server)} ({reason})",
         };
         var line = $"{what}; {next}, giving up after {Duration.Format(budget)} without contact";
         State = $"reconnecting: {reason}; {next}";
