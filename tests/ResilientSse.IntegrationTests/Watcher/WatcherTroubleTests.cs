@@ -102,6 +102,19 @@ public sealed class WatcherTroubleTests
     }
 
     [Fact]
+    public async Task WatchOversizedEvent_ExitsTwoNamingMaxEventSize()
+    {
+        await using var server = await OversizedEventServer.StartAsync();
+
+        var (exitCode, stdout, stderr) = await WatcherProcess.RunAsync("watch", "big", "--server", server.BaseAddress.ToString(), "--format", "jsonl", "--max-event-size", "512KiB");
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(stdout);
+        Assert.Contains("larger than 512KiB", stderr, StringComparison.Ordinal);
+        Assert.Contains("--max-event-size", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TailWithMaxEventSize_ReadsTheLargeEvent()
     {
         await using var server = await OversizedEventServer.StartAsync();
