@@ -21,9 +21,11 @@ internal sealed record GiveUpPolicy(TimeSpan FirstContact, TimeSpan Offline)
             options.OfflineBudget = budget;
         }
 
-        // The library's FirstContactBudget (ExecutionWatcherOptions, SseClientOptions) is the same rule;
-        // FirstContactGuard applies it here for libraries that do not have it, so both give up alike.
-        return From(settings, options.OfflineBudget);
+        // The library's FirstContactBudget is the same rule; FirstContactGuard applies it for a library without it.
+        var policy = From(settings, options.OfflineBudget);
+        FirstContactBudget.TrySet(options, policy.FirstContact);
+        FirstContactBudget.TrySet(options.Stream, policy.FirstContact);
+        return policy;
     }
 
     /// <summary>Sets the subscription's budgets from the settings and returns the policy in effect.</summary>
@@ -34,7 +36,9 @@ internal sealed record GiveUpPolicy(TimeSpan FirstContact, TimeSpan Offline)
             options.OfflineBudget = budget;
         }
 
-        return From(settings, options.OfflineBudget);
+        var policy = From(settings, options.OfflineBudget);
+        FirstContactBudget.TrySet(options, policy.FirstContact);
+        return policy;
     }
 
     /// <summary>The policy for a single request, such as starting an execution.</summary>
