@@ -14,7 +14,7 @@ internal static class WatcherApp
     {
         var cli = new WatcherCli();
         var parse = cli.Root.Parse(args);
-        if (args.Any(a => a is "--help" or "-h" or "-?"))
+        if (args.Any(a => a is "--help" or "-h" or "-?") || args is ["--version"])
         {
             return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }) == 0 ? ExitCodes.Completed : ExitCodes.WatchError;
         }
