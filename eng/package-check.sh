@@ -5,7 +5,9 @@
 #   2. restores and builds eng/consumer/Consumer from that feed and runs it against the reference
 #      server: it starts a "quick" execution and must watch it to its terminal event;
 #   3. builds README.md's "Using the library" example, exactly as written there, against the package;
-#   4. publishes samples/Watcher as a native (AOT) executable with every trim/AOT warning an error,
+#   4. packs samples/Watcher as the .NET tool `ssewatch`, installs it from the local feed into a
+#      temporary tool path, and runs `ssewatch --help` and `ssewatch run quick` against the reference server;
+#   5. publishes samples/Watcher as a native (AOT) executable with every trim/AOT warning an error,
 #      and runs it once against the reference server.
 # Every wait is bounded and the reference server is stopped on exit, whatever happens.
 set -euo pipefail
@@ -75,6 +77,22 @@ main() {
     exit 1
   fi
   echo "   listening on $server"
+  step_done
+
+  step "samples/Watcher as the .NET tool ssewatch, installed from the local feed"
+  dotnet pack samples/Watcher/Watcher.csproj -c Release -p:Version="$version" -o "$work/tool-feed" --nologo -v quiet
+  test -f "$work/tool-feed/ResilientSse.Watcher.$version.nupkg"
+  # Installed from outside the clone, as a user would: the repository's nuget.config maps every package to
+  # nuget.org, and dotnet tool install refuses --add-source under a source mapping.
+  tool_home="$(mktemp -d)"
+  (cd "$tool_home" && timeout 120 dotnet tool install --tool-path "$tool_home/tools" \
+    --add-source "$work/tool-feed" --version "$version" ResilientSse.Watcher)
+  timeout 30 "$tool_home/tools/ssewatch" --help >"$work/tool-help.txt"
+  grep -q 'ssewatch \[command\]' "$work/tool-help.txt" \
+    || { echo "ssewatch --help does not name the program ssewatch" >&2; cat "$work/tool-help.txt" >&2; exit 1; }
+  timeout 60 "$tool_home/tools/ssewatch" run quick --server "$server" --format jsonl | tee "$work/tool.jsonl"
+  grep -q '"terminal":true' "$work/tool.jsonl"
+  rm -rf "$tool_home"
   step_done
 
   step "consumer project and README.md's example (Using the library), from the local feed"

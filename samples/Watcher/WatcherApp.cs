@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ResilientSse.Watcher.Commands;
+using ResilientSse.Watcher.Output;
 
 namespace ResilientSse.Watcher;
 
@@ -13,7 +14,7 @@ internal static class WatcherApp
     {
         var cli = new WatcherCli();
         var parse = cli.Root.Parse(args);
-        if (args.Any(a => a is "--help" or "-h" or "-?"))
+        if (args.Any(a => a is "--help" or "-h" or "-?") || args is ["--version"])
         {
             return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }) == 0 ? ExitCodes.Completed : ExitCodes.WatchError;
         }
@@ -23,14 +24,15 @@ internal static class WatcherApp
             // "Unrecognized command or argument 'x'" says more than "Required command was not provided".
             var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
             var oneLine = string.Join(' ', error.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            stderr.WriteLine($"watcher: {oneLine} (--help shows the usage)");
+            stderr.WriteLine($"{WatcherCli.ProgramName}: {oneLine} (--help shows the usage)");
             return ExitCodes.WatchError;
         }
 
         var command = parse.CommandResult.Command;
         if (command == cli.Root)
         {
-            stderr.WriteLine("watcher: a command is required: watch, run, demo or tail (--help shows the usage)");
+            var commands = string.Join(", ", cli.Root.Subcommands.Select(c => c.Name));
+            stderr.WriteLine($"{WatcherCli.ProgramName}: a command is required: {commands} (--help shows the usage)");
             return ExitCodes.WatchError;
         }
 
@@ -46,19 +48,23 @@ internal static class WatcherApp
             interrupt.Cancel();
         };
         Console.CancelKeyPress += onCancel;
-        var settings = new WatchSettings(parse.GetValue(cli.Format) ?? "text", parse.GetValue(cli.IdleTimeout), parse.GetValue(cli.GiveUpAfter), parse.GetValue(cli.Verbose));
+        var settings = new WatchSettings(parse.GetValue(cli.Format) ?? "text", parse.GetValue(cli.IdleTimeout), parse.GetValue(cli.GiveUpAfter), parse.GetValue(cli.Verbose))
+        {
+            MaxEventSize = parse.GetValue(cli.MaxEventSize),
+        };
+        var target = command == cli.Tail ? parse.GetValue(cli.Url) : command.Options.Contains(cli.Server) ? parse.GetValue(cli.Server) : null;
         try
         {
             return await DispatchAsync(cli, parse, command, settings, stdout, stderr, interrupt.Token);
         }
         catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
         {
-            stderr.WriteLine("watcher: interrupted.");
+            stderr.WriteLine($"{WatcherCli.ProgramName}: interrupted.");
             return ExitCodes.Interrupted;
         }
-        catch (Exception ex) when (ex is ResilientSseException or HttpRequestException or OptionsValidationException or StartFailedException or JsonException or ArgumentException)
+        catch (Exception ex) when (ex is ResilientSseException or HttpRequestException or OptionsValidationException or StartFailedException or UnexpectedAnswerException or JsonException or ArgumentException)
         {
-            stderr.WriteLine($"watcher: {ex.Message.ReplaceLineEndings(" ")}");
+            stderr.WriteLine($"{WatcherCli.ProgramName}: {TroubleText.Failure(ex, target)}");
             return ExitCodes.WatchError;
         }
         finally
@@ -79,15 +85,21 @@ internal static class WatcherApp
             return await TailCommand.RunAsync(settings, parse.GetRequiredValue(cli.Url), parse.GetValue(cli.LastEventId), parse.GetValue(cli.Headers) ?? [], stdout, stderr, cancellationToken);
         }
 
-        var server = parse.GetRequiredValue(cli.Server);
+        var server = parse.GetValue(cli.Server) ?? WatcherCli.DefaultServer;
         server = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
+        if (command == cli.Workflows)
+        {
+            return await WorkflowsCommand.RunAsync(settings, server, stdout, cancellationToken);
+        }
+
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var runner = new WatchRunner(settings, stdout, stderr);
         if (command == cli.Run)
         {
             var workflowId = parse.GetRequiredValue(cli.WorkflowId);
             var input = parse.GetValue(cli.Input);
-            var id = await ExecutionStarter.StartAsync(http, server, workflowId, input, cancellationToken);
+            var giveUp = GiveUpPolicy.From(settings, settings.GiveUpAfter ?? TimeSpan.FromMinutes(10));
+            var id = await ExecutionStarter.StartAsync(http, server, workflowId, input, giveUp, stderr, settings.Verbose, cancellationToken);
             if (settings.Format != "jsonl")
             {
                 stderr.WriteLine($"Started {workflowId}: {id}");

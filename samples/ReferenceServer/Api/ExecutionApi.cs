@@ -19,6 +19,17 @@ internal static class ExecutionApi
                 writer.WriteString("id", workflow.Id);
                 writer.WriteString("name", workflow.Name);
                 writer.WriteString("description", workflow.Description);
+                writer.WriteStartArray("inputs");
+                foreach (var input in workflow.Inputs)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("name", input.Name);
+                    writer.WriteString("description", input.Description);
+                    writer.WriteNumber("default", input.Default);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
                 writer.WriteEndObject();
             }
 

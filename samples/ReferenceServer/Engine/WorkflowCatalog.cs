@@ -7,9 +7,13 @@ internal sealed class WorkflowCatalog(ReferenceServerOptions options)
 {
     public static readonly IReadOnlyList<WorkflowDefinition> Definitions =
     [
-        new("quick", "Quick Workflow", "3 stages of 50 ms; completes."),
-        new("very-long", "Very Long Workflow", "'stages' stages (default 10) of 'delayMs' each (default 10000 ms); completes."),
-        new("failing", "Failing Workflow", "2 stages; the second fails, ending with workflow.failed."),
+        new("quick", "Quick Workflow", "3 stages of 50 ms; completes.", []),
+        new("very-long", "Very Long Workflow", "'stages' stages (default 10) of 'delayMs' each (default 10000 ms); completes.",
+        [
+            new("stages", "the number of stages", 10),
+            new("delayMs", "each stage's length in milliseconds", 10_000),
+        ]),
+        new("failing", "Failing Workflow", "2 stages; the second fails, ending with workflow.failed.", []),
     ];
 
     /// <summary>Builds the plan of <paramref name="workflowId"/>; null when the workflow is unknown.</summary>

@@ -15,15 +15,29 @@ internal static class TailCommand
             options.IdleTimeout = idle;
         }
 
-        if (settings.GiveUpAfter is { } budget)
+        if (settings.MaxEventSize is { } maxEventSize)
         {
-            options.OfflineBudget = budget;
+            options.MaxEventSize = maxEventSize;
         }
 
-        if (settings.Verbose)
+        var giveUp = GiveUpPolicy.Apply(settings, options);
+        var narrator = new WatchNarrator(url, giveUp);
+        using var guard = new FirstContactGuard(giveUp.FirstContact, cancellationToken);
+        Exception? lastCause = null;
+        options.OnNotice = notice =>
         {
-            options.OnNotice = notice => stderr.WriteLine($"tail: {notice.Message}");
-        }
+            if (notice.Kind == SseNoticeKind.Connected)
+            {
+                guard.Contacted();
+            }
+
+            lastCause = notice.Cause ?? lastCause;
+            var narration = narrator.Narrate(notice);
+            if ((settings.Verbose ? narration.Line : narration.Show) is { } line)
+            {
+                stderr.WriteLine($"{WatcherCli.ProgramName}: {line}");
+            }
+        };
 
         // Event ids may hold any character; WHATWG sends the last one back as UTF-8.
         using var handler = new SocketsHttpHandler
@@ -42,21 +56,28 @@ internal static class TailCommand
             }
 
             return request;
-        }, lastEventId, cancellationToken);
+        }, lastEventId, guard.Token);
 
-        await foreach (var item in events)
+        try
         {
-            // The contract prints the last event ID in effect, which an item without its own id still has.
-            var inEffect = events.LastEventId;
-            stdout.Write(settings.Format == "jsonl"
-                ? JsonLines.FormatTail(item.EventType, item.Data, inEffect) + "\n"
-                : $"{(inEffect.Length > 0 ? "[" + inEffect + "] " : string.Empty)}{item.EventType}: {item.Data}\n");
-            stdout.Flush();
+            await foreach (var item in events)
+            {
+                // The contract prints the last event ID in effect, which an item without its own id still has.
+                var inEffect = events.LastEventId;
+                stdout.Write(settings.Format == "jsonl"
+                    ? JsonLines.FormatTail(item.EventType, item.Data, inEffect) + "\n"
+                    : $"{(inEffect.Length > 0 ? "[" + inEffect + "] " : string.Empty)}{item.EventType}: {item.Data}\n");
+                stdout.Flush();
+            }
+        }
+        catch (OperationCanceledException) when (guard.GaveUp(cancellationToken))
+        {
+            throw new OfflineBudgetExceededException(giveUp.FirstContact, giveUp.FirstContact, $"No contact with the server for {Duration.Format(giveUp.FirstContact)}.", lastCause);
         }
 
         if (settings.Verbose)
         {
-            stderr.WriteLine("tail: the server answered 204: nothing more to send.");
+            stderr.WriteLine($"{WatcherCli.ProgramName}: the server answered 204: nothing more to send.");
         }
 
         return ExitCodes.Completed;

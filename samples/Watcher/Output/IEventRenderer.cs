@@ -10,4 +10,9 @@ internal interface IEventRenderer : IAsyncDisposable
     void Event(ExecutionEvent item);
 
     void Notice(ExecutionWatchNotice notice);
+
+    /// <summary>The watch itself failed; <paramref name="reason"/> says why in one line.</summary>
+    void Failed(string reason)
+    {
+    }
 }

@@ -45,6 +45,9 @@ internal static class JsonLines
         writer.WriteEndObject();
     });
 
+    /// <summary>A JSON value on one line, as the server sent it.</summary>
+    public static string FormatElement(JsonElement element) => Write(element.WriteTo);
+
     public static string? StatusName(ExecutionStatus? status) => status?.ToString().ToLowerInvariant();
 
     private static string Write(Action<Utf8JsonWriter> write)

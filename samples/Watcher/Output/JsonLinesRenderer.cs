@@ -2,8 +2,8 @@ using ResilientSse.Executions;
 
 namespace ResilientSse.Watcher.Output;
 
-/// <summary><c>--format jsonl</c>: one JSON object per yielded event on stdout; notices, when verbose, on stderr only.</summary>
-internal sealed class JsonLinesRenderer(TextWriter stdout, TextWriter stderr, bool verbose) : IEventRenderer
+/// <summary><c>--format jsonl</c>: one JSON object per yielded event on stdout; diagnostics on stderr only.</summary>
+internal sealed class JsonLinesRenderer(TextWriter stdout, TextWriter stderr, bool verbose, WatchNarrator narrator) : IEventRenderer
 {
     public void Begin(string executionId)
     {
@@ -17,9 +17,10 @@ internal sealed class JsonLinesRenderer(TextWriter stdout, TextWriter stderr, bo
 
     public void Notice(ExecutionWatchNotice notice)
     {
-        if (verbose)
+        var narration = narrator.Narrate(notice);
+        if ((verbose ? narration.Line : narration.Show) is { } line)
         {
-            stderr.WriteLine($"watcher: {notice.Kind}: {notice.Message}");
+            stderr.WriteLine($"{WatcherCli.ProgramName}: {line}");
         }
     }
 

@@ -6,7 +6,8 @@ namespace ResilientSse.Watcher.Output;
 
 /// <summary>
 /// The live view on an interactive terminal: one line per stage with its state, elapsed time and a progress bar,
-/// plus counts of events, reconnects and gaps, redrawn in place.
+/// plus counts of events, reconnects and gaps, redrawn in place; it says why it reconnects or polls, shows every notice
+/// with <c>--verbose</c>, and on a failure shows the reason and closes the rows still running.
 /// </summary>
 internal sealed class LiveRenderer : IEventRenderer
 {
@@ -14,15 +15,22 @@ internal sealed class LiveRenderer : IEventRenderer
     private readonly List<StageRow> _stages = [];
     private readonly List<string> _messages = [];
     private readonly int? _expectedStages;
+    private readonly bool _verbose;
+    private readonly WatchNarrator _narrator;
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _display;
     private string _executionId = string.Empty;
-    private string _state = "connecting";
+    private string? _ending;
     private int _events;
     private int _reconnects;
     private int _gaps;
 
-    public LiveRenderer(int? expectedStages) => _expectedStages = expectedStages;
+    public LiveRenderer(int? expectedStages, bool verbose, WatchNarrator narrator)
+    {
+        _expectedStages = expectedStages;
+        _verbose = verbose;
+        _narrator = narrator;
+    }
 
     public void Begin(string executionId)
     {
@@ -62,7 +70,12 @@ internal sealed class LiveRenderer : IEventRenderer
                     break;
             }
 
-            _state = item.IsTerminal ? $"{JsonLines.StatusName(item.Status)}{(item.Source == ExecutionEventSource.Snapshot ? " (from the snapshot)" : string.Empty)}" : "running";
+            if (item.IsTerminal)
+            {
+                var status = JsonLines.StatusName(item.Status) ?? "ended";
+                _ending = $"{status}{(item.Source == ExecutionEventSource.Snapshot ? " (from the snapshot)" : string.Empty)}";
+                CloseRunningRows(status, ServerTime(item));
+            }
         }
     }
 
@@ -74,10 +87,21 @@ internal sealed class LiveRenderer : IEventRenderer
             {
                 _reconnects++;
             }
-            else if (notice.Kind is ExecutionWatchNoticeKind.PollingStarted or ExecutionWatchNoticeKind.StreamRestored)
+
+            var narration = _narrator.Narrate(notice);
+            if ((_verbose ? narration.Line : narration.Show) is { } line)
             {
-                _messages.Add(notice.Message);
+                _messages.Add(line);
             }
+        }
+    }
+
+    public void Failed(string reason)
+    {
+        lock (_lock)
+        {
+            _ending = $"failed: {reason}";
+            CloseRunningRows("unknown", TimeProvider.System.GetUtcNow());
         }
     }
 
@@ -94,12 +118,16 @@ internal sealed class LiveRenderer : IEventRenderer
     {
         lock (_lock)
         {
-            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(_executionId)}[/]: {Markup.Escape(_state)}");
+            // The header is a line of its own, not the table's title, so that a long execution id wraps instead of being cut.
+            var state = _ending ?? _narrator.State;
+            var stateColor = _ending is null ? (state == "running" ? "blue" : "yellow") : _ending.StartsWith("completed", StringComparison.Ordinal) ? "green" : "red";
+            var header = new Markup($"[bold]{Markup.Escape(_executionId)}[/]  [{stateColor}]{Markup.Escape(state)}[/]");
+            var table = new Table().Border(TableBorder.Rounded);
             table.AddColumn("stage").AddColumn("state").AddColumn(new TableColumn("elapsed").RightAligned());
             foreach (var stage in _stages)
             {
-                var color = stage.State switch { "completed" => "green", "failed" => "red", _ => "yellow" };
-                table.AddRow(Markup.Escape(stage.NodeId), $"[{color}]{stage.State}[/]", $"{stage.Elapsed.TotalSeconds:0.0}s");
+                var color = stage.State switch { "completed" => "green", "running" => "yellow", "unknown" => "grey", _ => "red" };
+                table.AddRow(Markup.Escape(stage.NodeId), $"[{color}]{stage.State}[/]", Duration.Format(stage.Elapsed));
             }
 
             var done = _stages.Count(s => s.State != "running");
@@ -108,9 +136,18 @@ internal sealed class LiveRenderer : IEventRenderer
             var filled = Math.Min(width, done * width / total);
             var bar = $"[green]{new string('━', filled)}[/][grey]{new string('━', width - filled)}[/] {done}/{(_expectedStages?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?")} stages";
             var summary = $"{bar}   events {_events} · reconnects {_reconnects} · gaps {_gaps}";
-            var rows = new List<IRenderable> { table, new Markup(summary) };
-            rows.AddRange(_messages.TakeLast(3).Select(m => new Markup("[grey]" + Markup.Escape(m) + "[/]")));
+            var rows = new List<IRenderable> { header, table, new Markup(summary) };
+            rows.AddRange(_messages.TakeLast(_verbose ? 10 : 3).Select(m => new Markup("[grey]" + Markup.Escape(m) + "[/]")));
             return new Rows(rows);
+        }
+    }
+
+    /// <summary>Rows still shown running when the watch ends can no longer change: they take the ending's word.</summary>
+    private void CloseRunningRows(string state, DateTimeOffset at)
+    {
+        foreach (var stage in _stages.Where(s => s.State == "running"))
+        {
+            stage.Finish(state, at);
         }
     }
 

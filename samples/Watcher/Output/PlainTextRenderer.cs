@@ -4,7 +4,7 @@ using ResilientSse.Executions;
 namespace ResilientSse.Watcher.Output;
 
 /// <summary>Text for pipes and dumb terminals: one plain line per event, no escape codes.</summary>
-internal sealed class PlainTextRenderer(TextWriter stdout, TextWriter stderr, bool verbose) : IEventRenderer
+internal sealed class PlainTextRenderer(TextWriter stdout, TextWriter stderr, bool verbose, WatchNarrator narrator) : IEventRenderer
 {
     public void Begin(string executionId) => stdout.WriteLine($"Watching {executionId}");
 
@@ -16,9 +16,10 @@ internal sealed class PlainTextRenderer(TextWriter stdout, TextWriter stderr, bo
 
     public void Notice(ExecutionWatchNotice notice)
     {
-        if (verbose || notice.Kind is ExecutionWatchNoticeKind.PollingStarted)
+        var narration = narrator.Narrate(notice);
+        if ((verbose ? narration.Line : narration.Show) is { } line)
         {
-            stderr.WriteLine($"  ({notice.Kind}: {notice.Message})");
+            stderr.WriteLine($"{WatcherCli.ProgramName}: {line}");
         }
     }
 

@@ -26,14 +26,17 @@ public sealed class ReferenceServerApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GetWorkflows_ListsTheThreeBuiltInsWithIdNameDescription()
+    public async Task GetWorkflows_ListsTheThreeBuiltInsWithIdNameDescriptionAndInputs()
     {
         using var response = await _http.GetAsync("workflows");
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(["quick", "very-long", "failing"], body.RootElement.EnumerateArray().Select(w => w.GetProperty("id").GetString()));
-        Assert.All(body.RootElement.EnumerateArray(), w => Assert.Equal(["id", "name", "description"], w.EnumerateObject().Select(p => p.Name)));
+        Assert.All(body.RootElement.EnumerateArray(), w => Assert.Equal(["id", "name", "description", "inputs"], w.EnumerateObject().Select(p => p.Name)));
+        var veryLong = body.RootElement[1].GetProperty("inputs");
+        Assert.Equal(["stages", "delayMs"], veryLong.EnumerateArray().Select(i => i.GetProperty("name").GetString()));
+        Assert.Equal([10, 10_000], veryLong.EnumerateArray().Select(i => i.GetProperty("default").GetInt32()));
     }
 
     [Fact]

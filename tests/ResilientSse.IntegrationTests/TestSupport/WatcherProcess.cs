@@ -11,6 +11,7 @@ internal sealed class WatcherProcess : IDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
     private readonly SemaphoreSlim _lines = new(0);
+    private readonly Stopwatch _sinceStart = new();
 
     private WatcherProcess(IEnumerable<string> args)
     {
@@ -29,12 +30,16 @@ internal sealed class WatcherProcess : IDisposable
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data, signal: true);
         _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data, signal: false);
+        _sinceStart.Start();
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
 
     public int Id => _process.Id;
+
+    /// <summary>The time since the process was started.</summary>
+    public TimeSpan Elapsed => _sinceStart.Elapsed;
 
     public string Stdout
     {
@@ -92,6 +97,25 @@ internal sealed class WatcherProcess : IDisposable
         {
             throw new TimeoutException($"The watcher wrote nothing within {Bound}. stderr: {Stderr}");
         }
+    }
+
+    /// <summary>
+    /// Polls stderr until it contains <paramref name="text"/>, at most <paramref name="bound"/> after the process started;
+    /// returns the time since the start at which it was seen, or null when it was not seen in time.
+    /// </summary>
+    public async Task<TimeSpan?> WaitForStderrAsync(string text, TimeSpan bound)
+    {
+        while (_sinceStart.Elapsed < bound)
+        {
+            if (Stderr.Contains(text, StringComparison.Ordinal))
+            {
+                return _sinceStart.Elapsed;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return Stderr.Contains(text, StringComparison.Ordinal) ? _sinceStart.Elapsed : null;
     }
 
     public void Dispose()

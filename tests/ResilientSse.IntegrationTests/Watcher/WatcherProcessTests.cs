@@ -13,7 +13,8 @@ public sealed class WatcherProcessTests
     [InlineData("bogus")]
     [InlineData("watch", "wf_exec_x", "--server", "not-a-url")]
     [InlineData("watch", "wf_exec_x", "--server", "http://127.0.0.1:9", "--idle-timeout", "5x")]
-    [InlineData("watch", "wf_exec_x")]
+    [InlineData("watch")]
+    [InlineData("watch", "wf_exec_x", "--max-event-size", "10MB")]
     [InlineData("run", "quick", "--server", "http://127.0.0.1:9", "--input", "[1,2]")]
     [InlineData("tail", "http://127.0.0.1:9/stream", "--header", "no-colon")]
     [InlineData("watch", "wf_exec_x", "--server", "http://127.0.0.1:9", "--format", "xml")]
@@ -89,7 +90,9 @@ public sealed class WatcherProcessTests
         Assert.Equal(0, exitCode);
         Assert.DoesNotContain('\u001b', stdout);
         Assert.Contains("workflow.completed", stdout, StringComparison.Ordinal);
-        Assert.Equal(8, stdout.Split('\n').Count(l => l.Contains(" node.", StringComparison.Ordinal) || l.Contains(" workflow.", StringComparison.Ordinal)));
+        var eventLines = stdout.Split('\n').Where(l => l.Length > 0 && char.IsAsciiDigit(l[0]));
+        Assert.Equal(8, eventLines.Count(l => l.Contains(" node.", StringComparison.Ordinal) || l.Contains(" workflow.", StringComparison.Ordinal)));
+        Assert.Contains("Summary: 8 events", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
