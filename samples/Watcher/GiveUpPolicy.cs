@@ -21,10 +21,8 @@ internal sealed record GiveUpPolicy(TimeSpan FirstContact, TimeSpan Offline)
             options.OfflineBudget = budget;
         }
 
-        // The library's FirstContactBudget is the same rule; FirstContactGuard applies it for a library without it.
         var policy = From(settings, options.OfflineBudget);
-        FirstContactBudget.TrySet(options, policy.FirstContact);
-        FirstContactBudget.TrySet(options.Stream, policy.FirstContact);
+        options.FirstContactBudget = policy.FirstContact;
         return policy;
     }
 
@@ -37,7 +35,7 @@ internal sealed record GiveUpPolicy(TimeSpan FirstContact, TimeSpan Offline)
         }
 
         var policy = From(settings, options.OfflineBudget);
-        FirstContactBudget.TrySet(options, policy.FirstContact);
+        options.FirstContactBudget = policy.FirstContact;
         return policy;
     }
 

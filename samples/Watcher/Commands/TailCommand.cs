@@ -22,16 +22,8 @@ internal static class TailCommand
 
         var giveUp = GiveUpPolicy.Apply(settings, options);
         var narrator = new WatchNarrator(url, giveUp);
-        using var guard = new FirstContactGuard(giveUp.FirstContact, cancellationToken);
-        Exception? lastCause = null;
         options.OnNotice = notice =>
         {
-            if (notice.Kind == SseNoticeKind.Connected)
-            {
-                guard.Contacted();
-            }
-
-            lastCause = notice.Cause ?? lastCause;
             var narration = narrator.Narrate(notice);
             if ((settings.Verbose ? narration.Line : narration.Show) is { } line)
             {
@@ -56,23 +48,16 @@ internal static class TailCommand
             }
 
             return request;
-        }, lastEventId, guard.Token);
+        }, lastEventId, cancellationToken);
 
-        try
+        await foreach (var item in events)
         {
-            await foreach (var item in events)
-            {
-                // The contract prints the last event ID in effect, which an item without its own id still has.
-                var inEffect = events.LastEventId;
-                stdout.Write(settings.Format == "jsonl"
-                    ? JsonLines.FormatTail(item.EventType, item.Data, inEffect) + "\n"
-                    : $"{(inEffect.Length > 0 ? "[" + inEffect + "] " : string.Empty)}{item.EventType}: {item.Data}\n");
-                stdout.Flush();
-            }
-        }
-        catch (OperationCanceledException) when (guard.GaveUp(cancellationToken))
-        {
-            throw new OfflineBudgetExceededException(giveUp.FirstContact, giveUp.FirstContact, $"No contact with the server for {Duration.Format(giveUp.FirstContact)}.", lastCause);
+            // The contract prints the last event ID in effect, which an item without its own id still has.
+            var inEffect = events.LastEventId;
+            stdout.Write(settings.Format == "jsonl"
+                ? JsonLines.FormatTail(item.EventType, item.Data, inEffect) + "\n"
+                : $"{(inEffect.Length > 0 ? "[" + inEffect + "] " : string.Empty)}{item.EventType}: {item.Data}\n");
+            stdout.Flush();
         }
 
         if (settings.Verbose)

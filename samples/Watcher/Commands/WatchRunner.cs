@@ -28,18 +28,10 @@ internal sealed class WatchRunner(WatchSettings settings, TextWriter stdout, Tex
         configure?.Invoke(options);
         var giveUp = GiveUpPolicy.Apply(settings, options);
         var narrator = new WatchNarrator(server, giveUp);
-        using var guard = new FirstContactGuard(giveUp.FirstContact, cancellationToken);
-        Exception? lastCause = null;
         await using (var renderer = RendererFactory.Create(settings, stdout, stderr, expectedStages, narrator))
         {
             options.OnNotice = notice =>
             {
-                if (notice.Kind is ExecutionWatchNoticeKind.Connected or ExecutionWatchNoticeKind.SnapshotChecked)
-                {
-                    guard.Contacted();
-                }
-
-                lastCause = notice.Cause ?? lastCause;
                 Statistics.Add(notice);
                 renderer.Notice(notice);
             };
@@ -47,19 +39,11 @@ internal sealed class WatchRunner(WatchSettings settings, TextWriter stdout, Tex
             renderer.Begin(executionId);
             try
             {
-                await foreach (var item in watcher.WatchAsync(executionId, guard.Token))
+                await foreach (var item in watcher.WatchAsync(executionId, cancellationToken))
                 {
-                    guard.Contacted();
                     Statistics.Add(item);
                     renderer.Event(item);
                 }
-            }
-            catch (OperationCanceledException) when (guard.GaveUp(cancellationToken))
-            {
-                var gaveUp = new OfflineBudgetExceededException(giveUp.FirstContact, giveUp.FirstContact,
-                    $"No contact with the server for {Duration.Format(giveUp.FirstContact)}.", lastCause);
-                renderer.Failed(TroubleText.Failure(gaveUp, server));
-                throw gaveUp;
             }
             catch (Exception ex) when (ex is ResilientSseException or HttpRequestException)
             {
