@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ResilientSse.Watcher.Commands;
+using ResilientSse.Watcher.Doctor;
 
 namespace ResilientSse.Watcher;
 
@@ -30,7 +31,7 @@ internal static class WatcherApp
         var command = parse.CommandResult.Command;
         if (command == cli.Root)
         {
-            stderr.WriteLine("watcher: a command is required: watch, run, demo or tail (--help shows the usage)");
+            stderr.WriteLine("watcher: a command is required: watch, run, demo, tail or doctor (--help shows the usage)");
             return ExitCodes.WatchError;
         }
 
@@ -72,6 +73,11 @@ internal static class WatcherApp
         if (command == cli.Demo)
         {
             return await DemoCommand.RunAsync(settings, stdout, stderr, cancellationToken);
+        }
+
+        if (command == cli.Doctor.Command)
+        {
+            return await DoctorCommand.RunAsync(cli.Doctor.Settings(parse, cli.Url, cli.Headers), stdout, stderr, cancellationToken);
         }
 
         if (command == cli.Tail)

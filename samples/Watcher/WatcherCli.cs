@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text.Json;
+using ResilientSse.Watcher.Doctor;
 
 namespace ResilientSse.Watcher;
 
@@ -13,15 +14,17 @@ internal sealed class WatcherCli
           watcher run very-long --server http://127.0.0.1:5080 --input '{"stages":5,"delayMs":1000}'
           watcher watch wf_exec_01J... --server http://127.0.0.1:5080 --format jsonl
           watcher tail http://127.0.0.1:5080/workflow/executions/wf_exec_01J.../stream --last-event-id 7 --header "Authorization: Bearer x"
+          watcher doctor https://example.com/workflow/executions/wf_exec_01J.../stream --duration 30s --format json
         Durations: 500ms, 2s, 5m, 1h. Exit codes: 0 completed, 1 failed or cancelled, 2 watch error, 130 interrupted.
         """;
 
     public WatcherCli()
     {
         Format.AcceptOnlyFromAmong("text", "jsonl");
+        Doctor = new DoctorCli(Url, Headers);
         Root = new RootCommand("Watches executions over Server-Sent Events, and never loses the ending.\n\n" + Examples)
         {
-            Format, IdleTimeout, GiveUpAfter, Verbose, Watch, Run, Demo, Tail,
+            Format, IdleTimeout, GiveUpAfter, Verbose, Watch, Run, Demo, Tail, Doctor.Command,
         };
         Watch.Add(ExecutionId);
         Watch.Add(Server);
@@ -42,6 +45,8 @@ internal sealed class WatcherCli
     public Command Demo { get; } = new("demo", "Start the reference server in-process with faults on, run a long workflow, and watch every event arrive once.");
 
     public Command Tail { get; } = new("tail", "Follow any SSE endpoint through the resilient layer: reconnect, resume, retry:, idle timeout.");
+
+    public DoctorCli Doctor { get; }
 
     public Option<string> Format { get; } = new("--format") { Description = "Output: text or jsonl.", DefaultValueFactory = _ => "text", Recursive = true };
 
