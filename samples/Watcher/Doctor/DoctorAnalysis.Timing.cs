@@ -110,7 +110,7 @@ internal static partial class DoctorAnalysis
         if (live >= 2)
         {
             findings.Add(new Finding(FindingCodes.NotBuffered, FindingSeverity.Info, "Events arrive as they are written",
-                $"{live} live events arrived within {DoctorText.Duration(HeldBack)} of the freshest one's delay after their timestamps.", string.Empty));
+                $"{live} live events, none later than {DoctorText.Duration(HeldBack)} beyond the promptest one (measured against the timestamps they carry).", string.Empty));
         }
     }
 
@@ -126,7 +126,7 @@ internal static partial class DoctorAnalysis
         var beats = heartbeat is { } h ? $"heartbeats come every ~{DoctorText.Duration(h)}" : "no heartbeat was seen";
         findings.Add(new Finding(FindingCodes.IdleCut, FindingSeverity.Warning, "The path cuts idle streams",
             $"The connection was closed after ~{DoctorText.Duration(typical)} of silence ({cuts.Count} time(s)); {beats}.",
-            $"Send heartbeats more often than the shortest idle timeout on the way (here: every {DoctorText.Duration(typical / 2)} or less), or raise that timeout (nginx: proxy_read_timeout; load balancers: their idle timeout). Every cut costs a reconnect, and without resumption, events."));
+            $"Send heartbeats well within the shortest idle timeout on the way (here: every {DoctorText.Duration(HalfRounded(typical))} or less), or raise that timeout (nginx: proxy_read_timeout; load balancers: their idle timeout). Every cut costs a reconnect, and without resumption, events."));
     }
 
     private static void AddEventSize(List<Finding> findings, DoctorObservation observation)
@@ -145,6 +145,9 @@ internal static partial class DoctorAnalysis
             : new Finding(FindingCodes.EventSize, FindingSeverity.Info, "Events fit the client's limit",
                 $"The largest of {events.Count} event(s) was {DoctorText.Bytes(largest)}; the client's limit is {DoctorText.Bytes(observation.MaxEventBytes)}.", string.Empty));
     }
+
+    private static TimeSpan HalfRounded(TimeSpan value) =>
+        TimeSpan.FromMilliseconds(Math.Max(100, Math.Floor(value.TotalMilliseconds / 2 / 100) * 100));
 
     private static List<(TimeSpan At, bool IsComment)> Arrivals(ConnectionRecord connection)
     {

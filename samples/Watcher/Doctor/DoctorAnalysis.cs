@@ -10,7 +10,7 @@ internal static partial class DoctorAnalysis
     public static readonly TimeSpan IdleCutSilence = TimeSpan.FromSeconds(1);
 
     /// <summary>An event that arrived this much later than the freshest one did (against its timestamp) was held back.</summary>
-    public static readonly TimeSpan HeldBack = TimeSpan.FromMilliseconds(300);
+    public static readonly TimeSpan HeldBack = TimeSpan.FromMilliseconds(150);
 
     /// <summary>Two heartbeats arriving closer than this came out of one buffer: a server writes them an interval apart.</summary>
     public static readonly TimeSpan TogetherWithin = TimeSpan.FromMilliseconds(20);
