@@ -71,7 +71,7 @@ internal static partial class DoctorAnalysis
         {
             var ended = connections[i];
             var next = connections[i + 1];
-            if (ended.IsResumeCheck || ended.Status != 200 || ended.End != ConnectionEnd.Closed || ended.SilenceBeforeEnd >= IdleCutSilence
+            if (ended.IsResumeCheck || ended.Status != 200 || ended.End != ConnectionEnd.Closed || ended.SilenceBeforeEnd > EndedByServer
                 || next.IsResumeCheck || next.Via != ResumeVia.Header)
             {
                 continue;
@@ -84,7 +84,7 @@ internal static partial class DoctorAnalysis
                 return;
             }
 
-            if (next.Status == 200 && next.Events.Count == 0 && next.End == ConnectionEnd.Closed)
+            if (next.Status == 200 && next.Events.Count == 0 && next.End == ConnectionEnd.Closed && next.SilenceBeforeEnd <= EndedByServer)
             {
                 findings.Add(new Finding(FindingCodes.No204, FindingSeverity.Warning, "The end is not final",
                     $"The server ended the stream after id {next.LastEventIdSent}; resuming after it was answered 200 with a stream that closed after {DoctorText.Duration(next.EndedAt - next.StartedAt)} without an event.",

@@ -6,8 +6,14 @@ namespace ResilientSse.Watcher.Doctor;
 /// </summary>
 internal static partial class DoctorAnalysis
 {
-    /// <summary>A close after at least this much silence was a cut for idleness, not the server ending its response.</summary>
-    public static readonly TimeSpan IdleCutSilence = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// A close after at least this much silence was a cut for idleness, not the server ending its response (a bit under a
+    /// second: a proxy times its idle timeout from its own last read, a little before the last byte reached the client).
+    /// </summary>
+    public static readonly TimeSpan IdleCutSilence = TimeSpan.FromMilliseconds(900);
+
+    /// <summary>A close within this much of the last byte was the server ending its response.</summary>
+    public static readonly TimeSpan EndedByServer = TimeSpan.FromMilliseconds(250);
 
     /// <summary>An event that arrived this much later than the freshest one did (against its timestamp) was held back.</summary>
     public static readonly TimeSpan HeldBack = TimeSpan.FromMilliseconds(150);

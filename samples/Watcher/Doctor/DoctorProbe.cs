@@ -14,6 +14,7 @@ internal sealed partial class DoctorProbe(HttpClient http, TimeProvider timeProv
         _origin = timeProvider.GetTimestamp();
         var connections = new List<ConnectionRecord>();
         string? lastId = null;
+        long? retry = null;
         while (connections.Count < DoctorSettings.MaxConnections && Now < settings.Duration)
         {
             var connection = await ConnectAsync(lastId, lastId is null ? ResumeVia.None : ResumeVia.Header, settings.Duration - Now, resumeCheck: false, cancellationToken);
@@ -24,7 +25,8 @@ internal sealed partial class DoctorProbe(HttpClient http, TimeProvider timeProv
             }
 
             lastId = connection.Events.LastOrDefault(e => e.Id is not null)?.Id ?? lastId;
-            var wait = TimeSpan.FromMilliseconds(Math.Min(connection.RetryMilliseconds ?? 0, DoctorSettings.MaxReconnectWait.TotalMilliseconds));
+            retry = connection.RetryMilliseconds ?? retry;
+            var wait = TimeSpan.FromMilliseconds(Math.Min(retry ?? long.MaxValue, DoctorSettings.MaxReconnectWait.TotalMilliseconds));
             if (wait > TimeSpan.Zero && Now + wait < settings.Duration)
             {
                 await Task.Delay(wait, timeProvider, cancellationToken);
