@@ -73,12 +73,12 @@ internal static partial class DoctorAnalysis
     private static void AddBuffering(List<Finding> findings, DoctorObservation observation, ConnectionRecord first)
     {
         var watches = Watches(observation).ToList();
-        var timed = watches.SelectMany(c => c.Events.Where(e => e.Timestamp is not null).Select(e => (Connection: c, Event: e))).ToList();
+        var timed = watches.SelectMany(c => AfterReplay(c).Where(e => e.Timestamp is not null).Select(e => (Connection: c, Event: e))).ToList();
         var evidence = new List<string>();
         var live = 0;
         if (timed.Count > 0)
         {
-            // The freshest event fixes the clocks' offset plus the path's latency; held events arrive later than that.
+            // The promptest event fixes the clocks' offset plus the path's latency; held events arrive later than that.
             var offset = timed.Min(t => t.Event.ArrivedWall - t.Event.Timestamp!.Value);
             var liveEvents = timed.Where(t => t.Event.Timestamp!.Value + offset >= t.Connection.StartedWall).Select(t => t.Event).ToList();
             live = liveEvents.Count;
@@ -144,6 +144,22 @@ internal static partial class DoctorAnalysis
                 "Keep events small (send a reference to large data and let the client fetch it), or raise the client's MaxEventSize to match.")
             : new Finding(FindingCodes.EventSize, FindingSeverity.Info, "Events fit the client's limit",
                 $"The largest of {events.Count} event(s) was {DoctorText.Bytes(largest)}; the client's limit is {DoctorText.Bytes(observation.MaxEventBytes)}.", string.Empty));
+    }
+
+    /// <summary>
+    /// The events after the burst a connection opens with: that burst is the log replayed at once (written before the
+    /// request, so late by nature), and says nothing about the path.
+    /// </summary>
+    private static IEnumerable<ObservedEvent> AfterReplay(ConnectionRecord connection)
+    {
+        var events = connection.Events;
+        var start = 1;
+        while (start < events.Count && events[start].ArrivedAt - events[start - 1].ArrivedAt < TogetherWithin)
+        {
+            start++;
+        }
+
+        return events.Skip(start);
     }
 
     private static TimeSpan HalfRounded(TimeSpan value) =>
