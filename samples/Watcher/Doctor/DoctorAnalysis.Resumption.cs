@@ -17,7 +17,7 @@ internal static partial class DoctorAnalysis
 
         AddEnd(findings, observation);
         var resumed = observation.Connections.Where(c => c.Via != ResumeVia.None).ToList();
-        var failed = resumed.FirstOrDefault(c => c.Status is not (200 or 204));
+        var failed = resumed.FirstOrDefault(c => c.Status is not (200 or 204) && c.End != ConnectionEnd.TimeUp);
         if (failed is not null)
         {
             findings.Add(new Finding(FindingCodes.ResumeFailed, FindingSeverity.Warning, "Resuming was refused",

@@ -48,8 +48,11 @@ internal static partial class DoctorAnalysis
         {
             if (longestSilence >= IdleCutSilence)
             {
+                var nothing = Watches(observation).All(c => c.LastByteAt is null)
+                    ? " Not a byte of the body arrived: the server wrote nothing, or something on the path holds it all back (buffering)."
+                    : string.Empty;
                 findings.Add(new Finding(FindingCodes.NoHeartbeat, FindingSeverity.Warning, "No heartbeats",
-                    $"No comment line in {DoctorText.Duration(observation.Duration)}, though the stream was silent for up to {DoctorText.Duration(longestSilence)}.",
+                    $"No comment line in {DoctorText.Duration(observation.Duration)}, though the stream was silent for up to {DoctorText.Duration(longestSilence)}.{nothing}",
                     "Write a comment line (\": keep-alive\") whenever nothing else was written for a while (15 s is common), shorter than the idle timeout of every proxy and load balancer on the way, so that an idle stream is neither cut nor mistaken for a dead one. (If the server does send them less often than this observation lasted, run doctor with a longer --duration.)"));
             }
 

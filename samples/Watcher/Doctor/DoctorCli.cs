@@ -18,31 +18,29 @@ internal sealed class DoctorCli
 
     public Command Command { get; }
 
-    public Option<TimeSpan> Duration { get; } = new("--duration")
+    public Option<TimeSpan?> Duration { get; } = new("--duration")
     {
         Description = "How long to observe the stream (default 30s); resumption checks add up to a few seconds.",
-        DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
         CustomParser = ParseDuration,
     };
 
     // Local to doctor: it writes one JSON object, where the other commands write JSON lines.
     public Option<string> Format { get; } = new("--format") { Description = "Output: text or json (one object with a findings array).", DefaultValueFactory = _ => "text" };
 
-    public Option<long> MaxEventSize { get; } = new("--max-event-size")
+    public Option<long?> MaxEventSize { get; } = new("--max-event-size")
     {
-        Description = "The client's limit on one event, to compare the largest with: 65536, 64KiB, 1MiB (default 1MiB).",
-        DefaultValueFactory = _ => new SseClientOptions().MaxEventSize,
+        Description = "The client's limit on one event, to compare the largest with: 65536, 64KiB, 1MiB (default 1MiB, the library's).",
         CustomParser = ParseBytes,
     };
 
     public DoctorSettings Settings(ParseResult parse, Argument<Uri> url, Option<string[]> headers) => new(
         parse.GetRequiredValue(url),
-        parse.GetValue(Duration),
+        parse.GetValue(Duration) ?? TimeSpan.FromSeconds(30),
         parse.GetValue(Format) == "json",
-        parse.GetValue(MaxEventSize),
+        parse.GetValue(MaxEventSize) ?? new SseClientOptions().MaxEventSize,
         parse.GetValue(headers) ?? []);
 
-    private static TimeSpan ParseDuration(ArgumentResult result)
+    private static TimeSpan? ParseDuration(ArgumentResult result)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
         if (ResilientSse.Watcher.Duration.TryParse(text, out var value))
@@ -51,10 +49,10 @@ internal sealed class DoctorCli
         }
 
         result.AddError($"--duration '{text}' is not a duration like 500ms, 2s, 5m.");
-        return default;
+        return null;
     }
 
-    private static long ParseBytes(ArgumentResult result)
+    private static long? ParseBytes(ArgumentResult result)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
         if (DoctorText.TryParseBytes(text, out var value))
@@ -63,6 +61,6 @@ internal sealed class DoctorCli
         }
 
         result.AddError($"--max-event-size '{text}' is not a size like 65536, 64KiB, 1MiB.");
-        return default;
+        return null;
     }
 }

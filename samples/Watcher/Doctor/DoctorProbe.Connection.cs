@@ -27,8 +27,10 @@ internal sealed partial class DoctorProbe
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            var error = ex is OperationCanceledException ? $"no response within {DoctorText.Duration(limit)}" : ex.Message.ReplaceLineEndings(" ");
-            return record with { Error = error, End = ConnectionEnd.Failed, EndedAt = Now };
+            // Out of time is not a failure of the endpoint's, unless it is all the time there was (the analysis decides).
+            var timedOut = ex is OperationCanceledException;
+            var error = timedOut ? $"no response within {DoctorText.Duration(limit)}" : ex.Message.ReplaceLineEndings(" ");
+            return record with { Error = error, End = timedOut ? ConnectionEnd.TimeUp : ConnectionEnd.Failed, EndedAt = Now };
         }
 
         using (response)

@@ -15,7 +15,7 @@ internal sealed partial class DoctorProbe(HttpClient http, TimeProvider timeProv
         var connections = new List<ConnectionRecord>();
         string? lastId = null;
         long? retry = null;
-        while (connections.Count < DoctorSettings.MaxConnections && Now < settings.Duration)
+        while (connections.Count == 0 || (connections.Count < DoctorSettings.MaxConnections && Now + DoctorSettings.MinConnectionTime < settings.Duration))
         {
             var connection = await ConnectAsync(lastId, lastId is null ? ResumeVia.None : ResumeVia.Header, settings.Duration - Now, resumeCheck: false, cancellationToken);
             connections.Add(connection);
@@ -33,7 +33,7 @@ internal sealed partial class DoctorProbe(HttpClient http, TimeProvider timeProv
             }
         }
 
-        if (connections[0].End is not (ConnectionEnd.Failed or ConnectionEnd.NotAStream))
+        if (connections[0].Status == 200 && connections[0].End != ConnectionEnd.NotAStream)
         {
             await CheckResumptionAsync(connections, cancellationToken);
         }

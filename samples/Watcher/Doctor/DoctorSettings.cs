@@ -17,6 +17,9 @@ internal sealed record DoctorSettings(Uri Url, TimeSpan Duration, bool Json, lon
     /// <summary>Gets the longest wait between connections, whatever <c>retry:</c> says, so that the observation stays bounded.</summary>
     public static TimeSpan MaxReconnectWait { get; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Gets the least time left in the observation for which a new connection is worth making.</summary>
+    public static TimeSpan MinConnectionTime { get; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Gets how many connections one observation makes at most.</summary>
     public static int MaxConnections => 20;
 }

@@ -172,6 +172,16 @@ public sealed class DoctorAnalysisTests
     }
 
     [Fact]
+    public void Analyze_NotAByteOfTheBody_SaysSo()
+    {
+        var mute = Watch() with { Events = [], Comments = [], RetryMilliseconds = null, LastByteAt = null };
+
+        var findings = DoctorAnalysis.Analyze(Of(mute));
+
+        Assert.Contains("Not a byte of the body arrived", Single(findings, "no-heartbeat").Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Analyze_BusyStreamWithoutComments_DoesNotClaimNoHeartbeat()
     {
         var busy = Watch() with { Events = [.. Enumerable.Range(1, 30).Select(i => Event(i.ToString(System.Globalization.CultureInfo.InvariantCulture), Ms(100 * i)))], Comments = [], LastByteAt = Ms(3000) };
@@ -207,6 +217,14 @@ public sealed class DoctorAnalysisTests
         var refused = Check("4", null) with { Status = 400, MediaType = "application/problem+json", End = ConnectionEnd.NotAStream, Events = [] };
 
         AssertProblems(Of(Watch(), refused), "resume-failed");
+    }
+
+    [Fact]
+    public void Analyze_ResumptionOutOfTimeBeforeItsAnswer_IsNotAFailure()
+    {
+        var late = new ConnectionRecord { LastEventIdSent = "5", Via = ResumeVia.Header, StartedAt = Ms(2990), Error = "no response within 10ms", End = ConnectionEnd.TimeUp, EndedAt = Ms(3000) };
+
+        AssertProblems(Of(Watch(), late, Check("4", "5")));
     }
 
     [Fact]
