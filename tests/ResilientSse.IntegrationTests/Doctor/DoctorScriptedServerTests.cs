@@ -24,6 +24,17 @@ public sealed class DoctorScriptedServerTests
     }
 
     [Fact]
+    public async Task HonoursOnlyTheQuery_ReportsResumeIgnoredAsAWarning()
+    {
+        var run = await RunAsync(new ScriptedSseScript { ReadHeader = false });
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal(["resume-ignored"], run.Problems);
+        Assert.Equal("warning", run.Severities["resume-ignored"]);
+        Assert.Contains("was honoured", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoRetryField_ReportsNoRetry()
     {
         var run = await RunAsync(new ScriptedSseScript { SendRetry = false });

@@ -16,6 +16,9 @@ internal sealed record ScriptedSseScript
 
     public bool HonourLastEventId { get; init; } = true;
 
+    /// <summary>Gets whether the Last-Event-ID header is read (else only <c>?lastEventId=</c>, as behind a proxy that drops the header).</summary>
+    public bool ReadHeader { get; init; } = true;
+
     /// <summary>Gets whether a reconnect after the last event is answered 204 (or an empty 200).</summary>
     public bool EndWith204 { get; init; } = true;
 

@@ -45,7 +45,7 @@ internal sealed class ScriptedSseServer : IAsyncDisposable
     private static async Task ServeAsync(HttpContext context, ScriptedSseScript script)
     {
         var request = context.Request;
-        var raw = request.Headers["Last-Event-ID"].FirstOrDefault() is { Length: > 0 } header ? header : request.Query["lastEventId"].FirstOrDefault();
+        var raw = script.ReadHeader && request.Headers["Last-Event-ID"].FirstOrDefault() is { Length: > 0 } header ? header : request.Query["lastEventId"].FirstOrDefault();
         var next = script.HonourLastEventId && long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var after) ? after + 1 : 1;
         var response = context.Response;
         if (next > script.Events)
