@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ResilientSse.Watcher.Commands;
 using ResilientSse.Watcher.Output;
+using ResilientSse.Watcher.Doctor;
 
 namespace ResilientSse.Watcher;
 
@@ -78,6 +79,11 @@ internal static class WatcherApp
         if (command == cli.Demo)
         {
             return await DemoCommand.RunAsync(settings, stdout, stderr, cancellationToken);
+        }
+
+        if (command == cli.Doctor.Command)
+        {
+            return await DoctorCommand.RunAsync(cli.Doctor.Settings(parse, cli.Url, cli.Headers), stdout, stderr, cancellationToken);
         }
 
         if (command == cli.Tail)

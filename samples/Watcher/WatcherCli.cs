@@ -3,6 +3,7 @@ using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Text.Json;
 using ResilientSse.ReferenceServer.Engine;
+using ResilientSse.Watcher.Doctor;
 
 namespace ResilientSse.Watcher;
 
@@ -23,6 +24,7 @@ internal sealed class WatcherCli
           ssewatch workflows
           ssewatch run very-long --input '{"stages":5,"delayMs":1000}'
           ssewatch watch wf_exec_01J... --server http://127.0.0.1:5080 --format jsonl
+          ssewatch doctor http://127.0.0.1:5080/workflow/executions/wf_exec_01J.../stream --duration 30s --format json
           ssewatch tail http://127.0.0.1:5080/workflow/executions/wf_exec_01J.../stream --last-event-id 7 --header "Authorization: Bearer x"
         (From a clone: dotnet run --project samples/Watcher -- <command> ...)
         Durations: 500ms, 2s, 1m30s, 1h. Sizes: 1048576, 512KiB, 10MiB.
@@ -33,12 +35,13 @@ internal sealed class WatcherCli
     {
         Format.AcceptOnlyFromAmong("text", "jsonl");
 
+        Doctor = new DoctorCli(Url, Headers);
         // A root named explicitly: System.CommandLine's RootCommand names itself after the executable or assembly
         // (ResilientSse.Watcher), which is not what people type once the tool is installed.
         var help = new HelpOption();
         Root = new Command(ProgramName, "Watches executions over Server-Sent Events, and never loses the ending.")
         {
-            help, new VersionOption(), Format, IdleTimeout, GiveUpAfter, MaxEventSize, Verbose, Watch, Run, Demo, Tail, Workflows,
+            help, new VersionOption(), Format, IdleTimeout, GiveUpAfter, MaxEventSize, Verbose, Watch, Run, Demo, Tail, Workflows, Doctor.Command,
         };
         Watch.Add(ExecutionId);
         Watch.Add(Server);
@@ -57,6 +60,7 @@ internal sealed class WatcherCli
         _epilogues[Demo] = "Exit codes: 0 every event arrived once and the run completed; 2 the check or the watch failed; 130 interrupted.";
         _epilogues[Tail] = "Exit codes: 0 the server answered 204 (nothing more to send); 2 a permanent error, an oversized event, or gave up; 130 interrupted.";
         _epilogues[Workflows] = "Exit codes: 0 listed; 2 the server could not be reached or answered an error; 130 interrupted.";
+        _epilogues[Doctor.Command] = "Exit codes: 0 nothing needs fixing; 1 a finding needs action; 2 the endpoint could not be examined (unreachable, an error status, not text/event-stream); 130 interrupted.";
         if (help.Action is HelpAction helpAction)
         {
             help.Action = new HelpWithEpilogue(helpAction, Epilogue);
@@ -79,6 +83,8 @@ internal sealed class WatcherCli
     public Command Tail { get; } = new("tail", "Follow any SSE endpoint through the resilient layer: reconnect, resume, retry:, idle timeout.");
 
     public Command Workflows { get; } = new("workflows", "List the server's workflows and the input fields each reads (GET /workflows).");
+
+    public DoctorCli Doctor { get; }
 
     public Option<string> Format { get; } = new("--format") { Description = "Output: text or jsonl.", DefaultValueFactory = _ => "text", Recursive = true };
 

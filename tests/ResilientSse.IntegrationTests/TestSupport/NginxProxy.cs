@@ -11,6 +11,8 @@ namespace ResilientSse.IntegrationTests.TestSupport;
 /// </summary>
 internal sealed class NginxProxy : IDisposable
 {
+    private const string ForcedBuffering = "proxy_buffering on; proxy_ignore_headers X-Accel-Buffering; proxy_buffer_size 1k; proxy_buffers 4 1k; proxy_busy_buffers_size 1k;";
+
     private readonly Process _process;
     private readonly DirectoryInfo _directory;
 
@@ -26,8 +28,17 @@ internal sealed class NginxProxy : IDisposable
     public static string? FindExecutable() =>
         new[] { "/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx", "/usr/local/bin/nginx" }.FirstOrDefault(File.Exists);
 
-    public static async Task<NginxProxy> StartAsync(Uri upstream)
+    /// <summary>Starts nginx in front of <paramref name="upstream"/>.</summary>
+    /// <param name="upstream">The server to proxy.</param>
+    /// <param name="forceBuffering">
+    /// Buffer responses whatever the server asks (<c>proxy_ignore_headers X-Accel-Buffering</c>), in buffers small enough
+    /// that a stream's events are held until about 1 KiB has gathered: the misconfigured path <c>doctor</c> must recognise.
+    /// </param>
+    /// <param name="readTimeout">nginx's <c>proxy_read_timeout</c>: a stream silent this long is cut. Default nginx's (60 s).</param>
+    public static async Task<NginxProxy> StartAsync(Uri upstream, bool forceBuffering = false, TimeSpan? readTimeout = null)
     {
+        var directives = (forceBuffering ? ForcedBuffering : string.Empty)
+            + (readTimeout is { } timeout ? $" proxy_read_timeout {(int)timeout.TotalMilliseconds}ms;" : string.Empty);
         var directory = Directory.CreateTempSubdirectory("resilientsse-nginx-");
         var port = FreePort();
         var root = directory.FullName;
@@ -47,7 +58,7 @@ internal sealed class NginxProxy : IDisposable
                 scgi_temp_path {{root}}/scgi;
                 server {
                     listen 127.0.0.1:{{port.ToString(CultureInfo.InvariantCulture)}};
-                    location / { proxy_pass {{upstream.GetLeftPart(UriPartial.Authority)}}; }
+                    location / { proxy_pass {{upstream.GetLeftPart(UriPartial.Authority)}}; {{directives}} }
                 }
             }
             """;
