@@ -38,7 +38,8 @@ internal sealed class ChaosTotals(IReadOnlyList<WatchReport> reports, TimeSpan e
             $"watch errors {reports.Count(r => r.Run.Error is not null)}");
         text.AppendLine(CultureInfo.InvariantCulture,
             $"  owed-wait violations {reports.Sum(r => r.Violations.Count(v => v.Rule.StartsWith("(d)", StringComparison.Ordinal)))} " +
-            $"in {reports.Count(r => r.Violations.Any(v => v.Rule.StartsWith("(d)", StringComparison.Ordinal)))} watches");
+            $"in {reports.Count(r => r.Violations.Any(v => v.Rule.StartsWith("(d)", StringComparison.Ordinal)))} watches; " +
+            $"stream refusals unread (the watcher's idle timeout ran out before the answer reached it) {reports.Sum(r => r.UnreadRefusals)}");
         if (durations.Count > 0)
         {
             text.AppendLine(CultureInfo.InvariantCulture,

@@ -49,6 +49,9 @@ internal sealed class WatchReport
 
     public long GapIds { get; private set; }
 
+    /// <summary>Gets how many stream refusals the watcher abandoned by its idle timeout before their answer reached it.</summary>
+    public int UnreadRefusals { get; private set; }
+
     public int FaultsHit => Run.Exchanges.Count(e => e.Hits != FaultHits.None);
 
     public static WatchReport Judge(WatchRun run, ChaosRules rules)
@@ -218,7 +221,8 @@ internal sealed class WatchReport
             if (previous is not null)
             {
                 retry = previous.RetrySeen ?? retry;
-                if (previous is { EstablishedAt: { } established, EndedAt: { } closed } && Elapsed(established, closed) >= retry)
+                if ((previous is { EstablishedAt: { } established, EndedAt: { } closed } && Elapsed(established, closed) >= retry)
+                    || UpByTheWatchersAccount(previous) >= retry)
                 {
                     upLongSinceEarly = true;
                 }
@@ -256,6 +260,12 @@ internal sealed class WatchReport
             var from = previous?.AcceptedAt ?? long.MinValue;
             foreach (var refusal in refusals.Where(r => r.RefusedAt >= from && r.RefusedAt < next.AcceptedAt))
             {
+                if (endpoint == ProxyEndpoint.Stream && AbandonedBeforeItsAnswer(refusal))
+                {
+                    UnreadRefusals++;
+                    continue;
+                }
+
                 if (Elapsed(refusal.OwedUntil!.Value, next.AcceptedAt) < -slack)
                 {
                     Add(rule,
@@ -267,6 +277,38 @@ internal sealed class WatchReport
             previous = next;
         }
     }
+
+    /// <summary>
+    /// How long the connection of <paramref name="exchange"/> was up as the watcher saw it, from its Connected notice to the
+    /// Disconnected one after it (0 when it never connected). The watcher decides by its own clock; on a busy machine it
+    /// may see the end of a connection later than the proxy made it.
+    /// </summary>
+    private double UpByTheWatchersAccount(ProxyExchange exchange)
+    {
+        if (exchange.EstablishedAt is null)
+        {
+            return 0;
+        }
+
+        var connected = Run.Notices.FirstOrDefault(n => n.At >= exchange.AcceptedAt && n.Notice.Kind == ExecutionWatchNoticeKind.Connected);
+        if (connected.Notice is null)
+        {
+            return 0;
+        }
+
+        var ended = Run.Notices.FirstOrDefault(n => n.At >= connected.At && n.Notice.Kind == ExecutionWatchNoticeKind.Disconnected);
+        return ended.Notice is null ? 0 : Elapsed(connected.At, ended.At);
+    }
+
+    /// <summary>
+    /// Whether the watcher gave up on a stream request before its answer reached it: the attempt ended, by the watcher's
+    /// own account, with the idle timeout while it waited for the response headers. On a machine too busy to read a socket
+    /// in time, the proxy may have written a refusal the watcher never read; a Retry-After it never saw is not owed.
+    /// </summary>
+    private bool AbandonedBeforeItsAnswer(ProxyExchange refusal) =>
+        Run.Notices.FirstOrDefault(n => n.At >= refusal.AcceptedAt && n.Notice.Kind == ExecutionWatchNoticeKind.Disconnected).Notice?.Cause
+            is SseTransientException { Reason: SseTransientReason.IdleTimeout } timeout
+        && timeout.Message.Contains("response headers", StringComparison.Ordinal);
 
     /// <summary>(e) The watch ends within the run's length plus, per fault hit, the longest wait it earns and the longest timeout it costs.</summary>
     private void CheckBound(ChaosRules rules)
