@@ -43,6 +43,17 @@ internal sealed class WatcherCli
         {
             help, new VersionOption(), Format, IdleTimeout, GiveUpAfter, MaxEventSize, Verbose, Watch, Run, Demo, Tail, Workflows, Doctor.Command,
         };
+        // The shared options belong to the commands that watch or follow a stream (and to the root, so they may come
+        // first); doctor has its own --format and --max-event-size, so they are not inherited by every command.
+        foreach (var command in new[] { Watch, Run, Demo, Tail, Workflows })
+        {
+            command.Add(Format);
+            command.Add(IdleTimeout);
+            command.Add(GiveUpAfter);
+            command.Add(MaxEventSize);
+            command.Add(Verbose);
+        }
+
         Watch.Add(ExecutionId);
         Watch.Add(Server);
         Run.Add(WorkflowId);
@@ -86,13 +97,12 @@ internal sealed class WatcherCli
 
     public DoctorCli Doctor { get; }
 
-    public Option<string> Format { get; } = new("--format") { Description = "Output: text or jsonl.", DefaultValueFactory = _ => "text", Recursive = true };
+    public Option<string> Format { get; } = new("--format") { Description = "Output: text or jsonl.", DefaultValueFactory = _ => "text" };
 
     public Option<TimeSpan?> IdleTimeout { get; } = new("--idle-timeout")
     {
         Description = "Reconnect when a stream sends no bytes for this long, e.g. 30s (default 60s).",
         CustomParser = ParseDuration,
-        Recursive = true,
     };
 
     public Option<TimeSpan?> GiveUpAfter { get; } = new("--give-up-after")
@@ -100,17 +110,15 @@ internal sealed class WatcherCli
         Description = "Give up, with exit code 2 and the last reason, after this long without contact with the server, e.g. 3s, 2m " +
             "(default 30s while the server has never answered, 10m once it has).",
         CustomParser = ParseDuration,
-        Recursive = true,
     };
 
     public Option<int?> MaxEventSize { get; } = new("--max-event-size")
     {
         Description = "The largest event or line the stream may carry, e.g. 512KiB, 10MiB, 1048576 (default 1MiB); a larger one ends the command with exit code 2.",
         CustomParser = ParseSize,
-        Recursive = true,
     };
 
-    public Option<bool> Verbose { get; } = new("--verbose") { Description = "Report every connection, reconnect, gap and fallback (on stderr; in the live view, below it).", Recursive = true };
+    public Option<bool> Verbose { get; } = new("--verbose") { Description = "Report every connection, reconnect, gap and fallback (on stderr; in the live view, below it)." };
 
     public Option<Uri> Server { get; } = new("--server")
     {

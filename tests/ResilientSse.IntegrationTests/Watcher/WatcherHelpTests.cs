@@ -12,6 +12,7 @@ public sealed class WatcherHelpTests
     [InlineData("demo", "--help")]
     [InlineData("tail", "--help")]
     [InlineData("workflows", "--help")]
+    [InlineData("doctor", "--help")]
     public async Task Help_NamesTheProgramAndTheExitCodes(params string[] args)
     {
         var (exitCode, stdout, _) = await WatcherProcess.RunAsync(args);
@@ -22,6 +23,17 @@ public sealed class WatcherHelpTests
         Assert.Contains("Exit codes: 0 ", stdout, StringComparison.Ordinal);
         Assert.Contains("2 ", stdout, StringComparison.Ordinal);
         Assert.Contains("130 interrupted", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DoctorHelp_ListsEachOptionOnceWithItsOwnFormats()
+    {
+        var (_, stdout, _) = await WatcherProcess.RunAsync("doctor", "--help");
+
+        var options = stdout.Split('\n').Select(line => line.TrimStart()).Where(line => line.StartsWith("--", StringComparison.Ordinal)).Select(line => line.Split(' ')[0]).ToList();
+        Assert.Equal(options.Distinct(), options);
+        Assert.Contains("--format <json|text>", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("jsonl", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
