@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using ResilientSse.Testing;
 
 namespace ResilientSse.IntegrationTests.Doctor;
 
@@ -7,23 +8,13 @@ namespace ResilientSse.IntegrationTests.Doctor;
 /// A response body the test writes chunk by chunk, that says when its reader is waiting for more: the test then knows
 /// the last chunk was taken (and timed) before it moves a fake clock on.
 /// </summary>
-internal sealed class ChunkedBody : Stream
+internal sealed class ChunkedBody : ReadOnlyTestStream
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private readonly Channel<byte[]> _chunks = Channel.CreateUnbounded<byte[]>();
     private readonly SemaphoreSlim _waiting = new(0);
     private byte[] _current = [];
     private int _offset;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public void Write(string text) => _chunks.Writer.TryWrite(Encoding.UTF8.GetBytes(text));
 
@@ -59,21 +50,6 @@ internal sealed class ChunkedBody : Stream
         _offset += count;
         return count;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using ResilientSse.Executions;
 using ResilientSse.Streaming;
+using ResilientSse.Testing;
 using ResilientSse.Tests.TestSupport;
 using static ResilientSse.Testing.ExecutionScript;
 using static ResilientSse.Tests.TestSupport.ScriptedHandler;

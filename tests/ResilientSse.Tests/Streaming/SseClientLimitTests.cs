@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Text;
 using ResilientSse.Streaming;
+using ResilientSse.Testing;
 using ResilientSse.Tests.TestSupport;
 
 namespace ResilientSse.Tests.Streaming;

@@ -2,6 +2,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.InteropServices;
 using System.Text;
 using ResilientSse.Streaming.Internal;
+using ResilientSse.Testing;
 
 namespace ResilientSse.Tests.Streaming;
 
@@ -49,23 +50,13 @@ public sealed class SseParserDeviationTests
     }
 
     /// <summary>A body that gives its bytes in one read and then waits, saying when the second read began.</summary>
-    private sealed class OneReadThenWait(byte[] bytes) : Stream
+    private sealed class OneReadThenWait(byte[] bytes) : ReadOnlyTestStream
     {
         private readonly TaskCompletionSource _secondRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource<int> _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private bool _served;
 
         public Task SecondReadStarted => _secondRead.Task;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public void Release() => _release.TrySetResult(0);
 
@@ -81,20 +72,5 @@ public sealed class SseParserDeviationTests
             _secondRead.TrySetResult();
             return new ValueTask<int>(_release.Task);
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -1,3 +1,4 @@
+using ResilientSse.Testing;
 namespace ResilientSse.Tests.TestSupport;
 
 /// <summary>

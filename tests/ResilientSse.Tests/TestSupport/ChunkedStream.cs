@@ -1,3 +1,4 @@
+using ResilientSse.Testing;
 namespace ResilientSse.Tests.TestSupport;
 
 /// <summary>A read-only stream over bytes that hands out at most <c>chunkSize</c> bytes per read: one byte per read splits every CRLF and every UTF-8 character.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using ResilientSse.Testing;
 
 namespace ResilientSse.Tests.TestSupport;
 

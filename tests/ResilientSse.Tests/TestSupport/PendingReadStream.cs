@@ -1,4 +1,5 @@
 using System.Text;
+using ResilientSse.Testing;
 
 namespace ResilientSse.Tests.TestSupport;
 

@@ -1,4 +1,4 @@
-namespace ResilientSse.Tests.TestSupport;
+namespace ResilientSse.Testing;
 
 /// <summary>The read-only, forward-only <see cref="Stream"/> boilerplate of the tests' response bodies; it notes its disposal.</summary>
 internal abstract class ReadOnlyTestStream : Stream
