@@ -19,6 +19,7 @@ internal static class CommandLine
           --stall P                  go silent after an event with probability P
           --seed N                   seed for the faults
           --max-live N               most executions running at once (default 100)
+          --max-live-retry-after S   Retry-After seconds of the 429 beyond --max-live (default 1)
         """;
 
     /// <summary>Parses <paramref name="args"/>; returns null options and an error, or options and null; help sets <paramref name="help"/>.</summary>
@@ -56,6 +57,7 @@ internal static class CommandLine
                     case "--stall": options.Faults.StallProbability = ParseDouble(name, Value()); break;
                     case "--seed": options.Faults.Seed = ParseInt(name, Value()); break;
                     case "--max-live": options.MaxLiveExecutions = ParseInt(name, Value()); break;
+                    case "--max-live-retry-after": options.MaxLiveRetryAfterSeconds = ParseInt(name, Value()); break;
                     default: return (null, $"unknown switch '{name}' (--help lists them).");
                 }
             }

@@ -13,7 +13,18 @@ if (options is null)
     return 2;
 }
 
-await using var server = await ReferenceServerHost.StartAsync(options);
+ReferenceServerHost started;
+try
+{
+    started = await ReferenceServerHost.StartAsync(options);
+}
+catch (ResilientSse.ReferenceServer.Store.DatabaseInUseException ex)
+{
+    Console.Error.WriteLine($"reference-server: {ex.Message}");
+    return 1;
+}
+
+await using var server = started;
 Console.WriteLine($"Reference server listening on {server.BaseAddress} ({options.Store} store{(options.Store == ReferenceStoreKind.Sqlite ? " " + Path.GetFullPath(options.DatabasePath) : "")}).");
 if (server.InterruptedAtStart > 0)
 {

@@ -36,6 +36,9 @@ public sealed class ReferenceServerOptions
     /// <summary>Gets or sets the largest <c>delayMs</c> input accepted. Default 600000 (10 minutes).</summary>
     public int MaxDelayMs { get; set; } = 600_000;
 
+    /// <summary>Gets or sets the <c>Retry-After</c>, in seconds, of the 429 that refuses an execution beyond <see cref="MaxLiveExecutions"/>. Default 1.</summary>
+    public int MaxLiveRetryAfterSeconds { get; set; } = 1;
+
     /// <summary>Gets or sets the clock for timestamps and stage delays. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -64,6 +67,7 @@ public sealed class ReferenceServerOptions
         AddIfBelow(errors, nameof(MaxRequestBodyBytes), MaxRequestBodyBytes, 256);
         AddIfBelow(errors, nameof(MaxStages), MaxStages, 1);
         AddIfBelow(errors, nameof(MaxDelayMs), MaxDelayMs, 0);
+        AddIfBelow(errors, nameof(MaxLiveRetryAfterSeconds), MaxLiveRetryAfterSeconds, 1);
         return errors;
     }
 

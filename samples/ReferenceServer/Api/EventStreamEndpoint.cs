@@ -33,6 +33,14 @@ internal static class EventStreamEndpoint
             return;
         }
 
+        // CONTRACT §2.2: an id the log has not reached is one this server never sent; a 400 ends the request instead of
+        // a response that waits for events that may never come (or were lost with another database).
+        if (after > execution.LastEventId)
+        {
+            await Problems.BadRequest("Last-Event-ID", $"Last-Event-ID {after} is beyond the log of execution {id} (last id {execution.LastEventId}).").ExecuteAsync(context);
+            return;
+        }
+
         if (faults.RefuseStream())
         {
             context.Response.Headers.RetryAfter = faults.Options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);

@@ -108,6 +108,7 @@ internal static class ExecutionApi
             }
             catch (TooManyExecutionsException ex)
             {
+                context.Response.Headers.RetryAfter = ex.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Problems.TooMany(ex.Message);
             }
 

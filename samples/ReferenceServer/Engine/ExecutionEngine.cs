@@ -25,6 +25,7 @@ internal sealed class ExecutionEngine : IAsyncDisposable
     private readonly Lock _appendLock = new();
     private readonly ConcurrentDictionary<string, (Task Task, CancellationTokenSource Cancel)> _runs = new();
     private readonly CancellationTokenSource _shutdown = new();
+    private int _live;
     private int _disposed;
 
     public ExecutionEngine(ReferenceServerOptions options, IExecutionStore store, ExecutionHub hub)
@@ -41,26 +42,50 @@ internal sealed class ExecutionEngine : IAsyncDisposable
         var unfinished = _store.ListUnfinished();
         foreach (var execution in unfinished)
         {
+            if (execution.LastEventId == 0)
+            {
+                // Left by a server that wrote the execution and its workflow.started in two steps and stopped between them.
+                TryAppend(execution.Id, "workflow.started", new JsonObject { ["workflowId"] = execution.WorkflowId }, record => record);
+            }
+
             AppendTerminal(execution.Id, "workflow.failed", ExecutionStatuses.Failed, output: null, error: RestartError);
         }
 
         return unfinished.Count;
     }
 
-    /// <summary>Creates an execution of <paramref name="workflowId"/> and starts running it.</summary>
+    /// <summary>Creates an execution of <paramref name="workflowId"/>, with its <c>workflow.started</c> in the same write, and starts running it.</summary>
     /// <exception cref="TooManyExecutionsException">As many executions as allowed are running.</exception>
     public ExecutionRecord Start(string workflowId, WorkflowPlan plan)
     {
-        if (_runs.Count >= _options.MaxLiveExecutions)
+        // A place is reserved before anything is created, and given back when the run ends: exact under any concurrency.
+        if (Interlocked.Increment(ref _live) > _options.MaxLiveExecutions)
         {
-            throw new TooManyExecutionsException(_options.MaxLiveExecutions);
+            Interlocked.Decrement(ref _live);
+            throw new TooManyExecutionsException(_options.MaxLiveExecutions, _options.MaxLiveRetryAfterSeconds);
         }
 
-        var now = _time.GetUtcNow();
-        var execution = new ExecutionRecord(ExecutionIds.Create(now), workflowId, ExecutionStatuses.Running, now, null, null, 0, null, null);
-        _store.Create(execution);
-        TryAppend(execution.Id, "workflow.started", new JsonObject { ["workflowId"] = workflowId }, record => record);
-        var cancel = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+        CancellationTokenSource cancel;
+        ExecutionRecord execution;
+        try
+        {
+            var now = _time.GetUtcNow();
+            execution = new ExecutionRecord(ExecutionIds.Create(now), workflowId, ExecutionStatuses.Running, now, null, null, 1, null, null);
+            var started = new StoredEvent(1, "workflow.started", Payload(execution.Id, new JsonObject { ["workflowId"] = workflowId }));
+            lock (_appendLock)
+            {
+                ObjectDisposedException.ThrowIf(_shutdown.IsCancellationRequested, this);
+                _store.Create(execution, started);
+            }
+
+            cancel = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _live);
+            throw;
+        }
+
         var placeholder = (Task.CompletedTask, cancel);
         _runs[execution.Id] = placeholder;
 
@@ -154,6 +179,8 @@ internal sealed class ExecutionEngine : IAsyncDisposable
             {
                 run.Cancel.Dispose();
             }
+
+            Interlocked.Decrement(ref _live);
         }
     }
 
@@ -170,6 +197,18 @@ internal sealed class ExecutionEngine : IAsyncDisposable
         });
     }
 
+    private string Payload(string id, JsonObject data)
+    {
+        var payload = new JsonObject { ["executionId"] = id };
+        foreach (var (name, value) in data)
+        {
+            payload[name] = value?.DeepClone();
+        }
+
+        payload["timestamp"] = Timestamps.Format(_time.GetUtcNow());
+        return payload.ToJsonString(WireJson);
+    }
+
     /// <summary>Appends an event unless the execution has ended or the server is stopping; returns whether it did.</summary>
     private bool TryAppend(string id, string type, JsonObject data, Func<ExecutionRecord, ExecutionRecord> update)
     {
@@ -181,14 +220,7 @@ internal sealed class ExecutionEngine : IAsyncDisposable
             }
 
             var updated = update(record) with { LastEventId = record.LastEventId + 1 };
-            var payload = new JsonObject { ["executionId"] = id };
-            foreach (var (name, value) in data)
-            {
-                payload[name] = value?.DeepClone();
-            }
-
-            payload["timestamp"] = Timestamps.Format(_time.GetUtcNow());
-            var stored = new StoredEvent(updated.LastEventId, type, payload.ToJsonString(WireJson));
+            var stored = new StoredEvent(updated.LastEventId, type, Payload(id, data));
             _store.Append(stored, updated);
             _hub.Publish(id, stored);
             return true;

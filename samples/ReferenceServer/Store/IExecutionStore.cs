@@ -3,7 +3,11 @@ namespace ResilientSse.ReferenceServer.Store;
 /// <summary>Executions and their event logs. Implementations are thread-safe.</summary>
 internal interface IExecutionStore : IDisposable
 {
-    void Create(ExecutionRecord execution);
+    /// <summary>
+    /// Adds <paramref name="execution"/> with <paramref name="started"/> (its <c>workflow.started</c>, id 1) as the first
+    /// event of its log, atomically: no reader, and no restart after a crash, ever sees one without the other.
+    /// </summary>
+    void Create(ExecutionRecord execution, StoredEvent started);
 
     ExecutionRecord? Get(string id);
 

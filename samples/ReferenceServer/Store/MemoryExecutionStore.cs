@@ -8,12 +8,12 @@ internal sealed class MemoryExecutionStore : IExecutionStore
     private readonly Dictionary<string, List<StoredEvent>> _logs = [];
     private readonly List<string> _order = [];
 
-    public void Create(ExecutionRecord execution)
+    public void Create(ExecutionRecord execution, StoredEvent started)
     {
         lock (_lock)
         {
             _executions.Add(execution.Id, execution);
-            _logs.Add(execution.Id, []);
+            _logs.Add(execution.Id, [started]);
             _order.Add(execution.Id);
         }
     }

@@ -6,20 +6,35 @@ namespace ResilientSse.ReferenceServer.Store;
 /// <summary>
 /// The SQLite store: one file, created with its tables on first use; executions and logs survive restarts.
 /// One connection, used under a lock: the reference server's load is small and correctness comes first.
+/// One server owns the file at a time (<see cref="DatabaseOwnerLock"/>).
 /// </summary>
 internal sealed class SqliteExecutionStore : IExecutionStore
 {
     private const string Columns = "id, workflow_id, status, started_at, completed_at, execution_time, last_event_id, output, error";
 
     private readonly Lock _lock = new();
+    private readonly DatabaseOwnerLock _owner;
     private readonly SqliteConnection _connection;
 
+    /// <exception cref="DatabaseInUseException">Another server (this process or another) has the file.</exception>
     public SqliteExecutionStore(string path)
     {
         var fullPath = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = fullPath, Pooling = false }.ToString());
-        _connection.Open();
+
+        // Taken before the file is opened: a second server must not touch (nor "end as interrupted") the first one's runs.
+        _owner = DatabaseOwnerLock.Acquire(fullPath);
+        try
+        {
+            _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = fullPath, Pooling = false }.ToString());
+            _connection.Open();
+        }
+        catch
+        {
+            _owner.Dispose();
+            throw;
+        }
+
         Execute("""
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;
@@ -43,13 +58,20 @@ internal sealed class SqliteExecutionStore : IExecutionStore
             """);
     }
 
-    public void Create(ExecutionRecord execution)
+    public void Create(ExecutionRecord execution, StoredEvent started)
     {
         lock (_lock)
         {
-            using var command = Command($"INSERT INTO executions ({Columns}) VALUES ($id, $workflow, $status, $started, $completed, $time, $last, $output, $error)");
-            Bind(command, execution);
-            command.ExecuteNonQuery();
+            using var transaction = _connection.BeginTransaction();
+            using (var command = Command($"INSERT INTO executions ({Columns}) VALUES ($id, $workflow, $status, $started, $completed, $time, $last, $output, $error)"))
+            {
+                command.Transaction = transaction;
+                Bind(command, execution);
+                command.ExecuteNonQuery();
+            }
+
+            InsertEvent(transaction, execution.Id, started);
+            transaction.Commit();
         }
     }
 
@@ -86,15 +108,7 @@ internal sealed class SqliteExecutionStore : IExecutionStore
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
-            using (var insert = Command("INSERT INTO events (execution_id, id, type, data) VALUES ($execution, $id, $type, $data)"))
-            {
-                insert.Transaction = transaction;
-                insert.Parameters.AddWithValue("$execution", updated.Id);
-                insert.Parameters.AddWithValue("$id", stored.Id);
-                insert.Parameters.AddWithValue("$type", stored.Type);
-                insert.Parameters.AddWithValue("$data", stored.Data);
-                insert.ExecuteNonQuery();
-            }
+            InsertEvent(transaction, updated.Id, stored);
 
             using (var update = Command("""
                 UPDATE executions SET status = $status, started_at = $started, completed_at = $completed, execution_time = $time,
@@ -128,13 +142,28 @@ internal sealed class SqliteExecutionStore : IExecutionStore
         }
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _owner.Dispose();
+    }
 
     private SqliteCommand Command(string sql)
     {
         var command = _connection.CreateCommand();
         command.CommandText = sql;
         return command;
+    }
+
+    private void InsertEvent(SqliteTransaction transaction, string executionId, StoredEvent stored)
+    {
+        using var insert = Command("INSERT INTO events (execution_id, id, type, data) VALUES ($execution, $id, $type, $data)");
+        insert.Transaction = transaction;
+        insert.Parameters.AddWithValue("$execution", executionId);
+        insert.Parameters.AddWithValue("$id", stored.Id);
+        insert.Parameters.AddWithValue("$type", stored.Type);
+        insert.Parameters.AddWithValue("$data", stored.Data);
+        insert.ExecuteNonQuery();
     }
 
     private void Execute(string sql)
