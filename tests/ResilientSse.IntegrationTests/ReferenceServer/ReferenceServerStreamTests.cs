@@ -88,21 +88,6 @@ public sealed class ReferenceServerStreamTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Stream_LastEventIdBeyondTheLogOfALiveRun_EndsWhenTheRunEnds()
-    {
-        var id = await _server.StartExecutionAsync("very-long", new { stages = 1, delayMs = 300 });
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-
-        var live = await RawStream.ReadAsync(_http, $"workflow/executions/{id}/stream", "50", timeout.Token);
-        var finished = await RawStream.ReadAsync(_http, $"workflow/executions/{id}/stream", "50", timeout.Token);
-
-        Assert.Equal(HttpStatusCode.OK, live.Status);
-        Assert.Empty(live.Items);
-        Assert.True(live.EndedCleanly);
-        Assert.Equal(HttpStatusCode.NoContent, finished.Status);
-    }
-
-    [Fact]
     public async Task Stream_JoinedWhileTheRunEnds_NeverEndsCleanlyWithoutTheTerminalEvent()
     {
         // Replays that are still being written when the run ends: the rest waits in the subscriber's channel.
