@@ -11,6 +11,6 @@ public sealed class DatabaseInUseException(string databasePath, string lockPath,
     /// <summary>Gets the lock file that is held.</summary>
     public string LockPath { get; } = lockPath;
 
-    /// <summary>Gets what the owner wrote into the lock file (process id and start time), when it could be read.</summary>
+    /// <summary>Gets what the owner wrote into <c>&lt;db&gt;.owner</c> (process id and start time), when it could be read.</summary>
     public string? Owner { get; } = owner;
 }

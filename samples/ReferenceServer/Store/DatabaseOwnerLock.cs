@@ -3,11 +3,12 @@ using System.Globalization;
 namespace ResilientSse.ReferenceServer.Store;
 
 /// <summary>
-/// One server per database file: an exclusive lock on <c>&lt;db&gt;.lock</c>, held for the store's lifetime, with the
-/// owner's process id and start time written inside. On Linux and macOS <see cref="FileShare.None"/> is an advisory
-/// <c>flock</c>, on Windows a share mode: either way the operating system drops it when the owner exits, even by
-/// <c>kill -9</c>, so a lock file left by a dead process never blocks the next start. The file itself is left in place:
-/// deleting it on release would let two servers lock two different files of the same name.
+/// One server per database file: an exclusive lock on <c>&lt;db&gt;.lock</c>, held for the store's lifetime, and the
+/// owner's process id and start time in <c>&lt;db&gt;.owner</c> (a separate file: on Linux any .NET open of the locked
+/// file takes a <c>flock</c> of its own and fails, so a refused server could not read it). On Linux and macOS
+/// <see cref="FileShare.None"/> is an advisory <c>flock</c>, on Windows a share mode: either way the operating system
+/// drops it when the owner exits, even by <c>kill -9</c>, so files left by a dead process never block the next start.
+/// The lock file is left in place: deleting it on release would let two servers lock two different files of one name.
 /// </summary>
 internal sealed class DatabaseOwnerLock : IDisposable
 {
@@ -27,7 +28,7 @@ internal sealed class DatabaseOwnerLock : IDisposable
         }
         catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException)
         {
-            throw new DatabaseInUseException(databasePath, lockPath, ReadOwner(lockPath));
+            throw new DatabaseInUseException(databasePath, lockPath, ReadOwner(databasePath + ".owner"));
         }
 
         try
@@ -35,13 +36,7 @@ internal sealed class DatabaseOwnerLock : IDisposable
             var owner = string.Create(
                 CultureInfo.InvariantCulture,
                 $"pid {Environment.ProcessId} ({Environment.ProcessPath ?? "unknown executable"}), started {TimeProvider.System.GetUtcNow():O}");
-            file.SetLength(0);
-            using (var writer = new StreamWriter(file, leaveOpen: true))
-            {
-                writer.Write(owner);
-            }
-
-            file.Flush(flushToDisk: true);
+            File.WriteAllText(databasePath + ".owner", owner);
             return new DatabaseOwnerLock(file);
         }
         catch
@@ -54,14 +49,11 @@ internal sealed class DatabaseOwnerLock : IDisposable
     /// <summary>Releases the lock (closing the file is what releases it).</summary>
     public void Dispose() => _file.Dispose();
 
-    private static string? ReadOwner(string lockPath)
+    private static string? ReadOwner(string ownerPath)
     {
         try
         {
-            // The lock is advisory: a reader that asks for no lock of its own can read what the owner wrote.
-            using var reader = new FileStream(lockPath, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete });
-            using var text = new StreamReader(reader);
-            var owner = text.ReadToEnd().Trim();
+            var owner = File.ReadAllText(ownerPath).Trim();
             return owner.Length == 0 ? null : owner;
         }
         catch (IOException)

@@ -41,15 +41,16 @@ public sealed class DatabaseOwnerTests : IDisposable
     [Fact]
     public async Task StartAsync_LockFileLeftByADeadProcess_DoesNotBlock()
     {
-        // What kill -9 leaves: the file with the dead owner's text, and no lock (the kernel dropped it with the process).
-        await File.WriteAllTextAsync(Database + ".lock", "pid 999999 (/gone), started 2026-01-01T00:00:00.0000000+00:00");
+        // What kill -9 leaves: both files, the dead owner's text, and no lock (the kernel dropped it with the process).
+        await File.WriteAllTextAsync(Database + ".lock", "");
+        await File.WriteAllTextAsync(Database + ".owner", "pid 999999 (/gone), started 2026-01-01T00:00:00.0000000+00:00");
 
         await using var server = await StartAsync();
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
         using var response = await http.PostAsJsonAsync("workflow/executions", new { workflowId = "quick" });
 
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
-        Assert.Contains($"pid {Environment.ProcessId}", await ReadSharedAsync(Database + ".lock"), StringComparison.Ordinal);
+        Assert.Contains($"pid {Environment.ProcessId}", await File.ReadAllTextAsync(Database + ".owner"), StringComparison.Ordinal);
     }
 
     public void Dispose()
@@ -60,11 +61,4 @@ public sealed class DatabaseOwnerTests : IDisposable
 
     private Task<ReferenceServerHost> StartAsync() =>
         ReferenceServerHost.StartAsync(new ReferenceServerOptions { Urls = "http://127.0.0.1:0", DatabasePath = Database });
-
-    private static async Task<string> ReadSharedAsync(string path)
-    {
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(file);
-        return await reader.ReadToEndAsync();
-    }
 }
