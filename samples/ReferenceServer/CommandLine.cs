@@ -19,6 +19,8 @@ internal static class CommandLine
           --stall P                  go silent after an event with probability P
           --seed N                   seed for the faults
           --max-live N               most executions running at once (default 100)
+          --allowed-host NAME        also answer requests whose Host is NAME (repeatable; * for any); a server
+                                     bound to loopback otherwise answers only localhost, 127.0.0.1 and ::1
         """;
 
     /// <summary>Parses <paramref name="args"/>; returns null options and an error, or options and null; help sets <paramref name="help"/>.</summary>
@@ -56,6 +58,7 @@ internal static class CommandLine
                     case "--stall": options.Faults.StallProbability = ParseDouble(name, Value()); break;
                     case "--seed": options.Faults.Seed = ParseInt(name, Value()); break;
                     case "--max-live": options.MaxLiveExecutions = ParseInt(name, Value()); break;
+                    case "--allowed-host": options.AllowedHosts.Add(Value()); break;
                     default: return (null, $"unknown switch '{name}' (--help lists them).");
                 }
             }
