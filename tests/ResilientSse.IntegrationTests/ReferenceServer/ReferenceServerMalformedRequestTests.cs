@@ -79,21 +79,20 @@ public sealed class ReferenceServerMalformedRequestTests : IAsyncLifetime
         AssertRawProblem(answer, 400, "UTF-8", "JSON");
     }
 
-    [Fact]
-    public async Task PostExecution_BodyOf70KiB_Answers413Problem_WithOrWithoutContentLength()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PostExecution_BodyOf70KiB_Answers413Problem(bool chunked)
     {
-        var text = "{\"workflowId\":\"quick\",\"pad\":\"" + new string('x', 70 * 1024) + "\"}";
-        using var declared = new StringContent(text, Encoding.UTF8, "application/json");
-        using var chunked = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(text)));
-        chunked.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "workflow/executions") { Content = chunked };
-        request.Headers.TransferEncodingChunked = true;
+        var json = Encoding.UTF8.GetBytes("{\"workflowId\":\"quick\",\"pad\":\"" + new string('x', 70 * 1024) + "\"}");
+        byte[] body = chunked ? [.. Encoding.ASCII.GetBytes($"{json.Length:x}\r\n"), .. json, .. "\r\n0\r\n\r\n"u8] : json;
+        var framing = chunked ? "Transfer-Encoding: chunked" : $"Content-Length: {json.Length}";
 
-        using var first = await _http.PostAsync("workflow/executions", declared);
-        using var second = await _http.SendAsync(request);
+        var answer = await RawHttp.SendAsync(_server.BaseAddress, RawHttp.Request(
+            ["POST /workflow/executions HTTP/1.1", $"Host: {_server.BaseAddress.Authority}", "Content-Type: application/json", framing, "Connection: close"],
+            body));
 
-        await AssertProblemAsync(first, HttpStatusCode.RequestEntityTooLarge, "65536");
-        await AssertProblemAsync(second, HttpStatusCode.RequestEntityTooLarge, "65536");
+        AssertRawProblem(answer, 413, "65536");
     }
 
     [Theory]
@@ -144,7 +143,6 @@ public sealed class ReferenceServerMalformedRequestTests : IAsyncLifetime
     [InlineData("%2F")]
     [InlineData("a%2Fb")]
     [InlineData("..%2F..%2Fetc%2Fpasswd")]
-    [InlineData("%00")]
     [InlineData("%FF")]
     [InlineData("%ED%A0%80")]
     [InlineData("300")]
@@ -316,6 +314,7 @@ public sealed class ReferenceServerMalformedRequestTests : IAsyncLifetime
     [InlineData("GARBAGE\r\nHost: x", 400)]
     [InlineData("GET /workflows HTTP/1.1\r\nConnection: close", 400)]
     [InlineData("GET /workflows HTTP/1.1\r\nHost: a\r\nHost: b", 400)]
+    [InlineData("GET /workflow/executions/%00 HTTP/1.1\r\nHost: x", 400)]
     [InlineData("GET /{long} HTTP/1.1\r\nHost: x", 414)]
     [InlineData("GET /workflows HTTP/1.1\r\nHost: x\r\nX-Pad: {long}", 431)]
     public async Task UnparsableRequest_KestrelAnswers4xx(string head, int status)

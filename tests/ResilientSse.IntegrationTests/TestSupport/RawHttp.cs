@@ -18,7 +18,15 @@ internal static class RawHttp
         using var client = new TcpClient();
         await client.ConnectAsync(baseAddress.Host, baseAddress.Port, timeout.Token);
         var stream = client.GetStream();
-        await stream.WriteAsync(request, timeout.Token);
+        try
+        {
+            await stream.WriteAsync(request, timeout.Token);
+        }
+        catch (IOException)
+        {
+            // The server may answer (413) and close before the whole body is written; its answer is still there to read.
+        }
+
         using var received = new MemoryStream();
         try
         {
