@@ -20,6 +20,8 @@ internal static class CommandLine
           --seed N                   seed for the faults
           --max-live N               most executions running at once (default 100)
           --max-live-retry-after S   Retry-After seconds of the 429 beyond --max-live (default 1)
+          --allowed-host NAME        also answer requests whose Host is NAME (repeatable; * for any); a server
+                                     bound to loopback otherwise answers only localhost, 127.0.0.1 and ::1
         """;
 
     /// <summary>Parses <paramref name="args"/>; returns null options and an error, or options and null; help sets <paramref name="help"/>.</summary>
@@ -58,6 +60,7 @@ internal static class CommandLine
                     case "--seed": options.Faults.Seed = ParseInt(name, Value()); break;
                     case "--max-live": options.MaxLiveExecutions = ParseInt(name, Value()); break;
                     case "--max-live-retry-after": options.MaxLiveRetryAfterSeconds = ParseInt(name, Value()); break;
+                    case "--allowed-host": options.AllowedHosts.Add(Value()); break;
                     default: return (null, $"unknown switch '{name}' (--help lists them).");
                 }
             }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -49,6 +50,12 @@ public sealed class ReferenceServerHost : IAsyncDisposable
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         builder.Logging.ClearProviders();
+        // Only what nobody answered for: an exception the API did not turn into a problem, or one Kestrel saw.
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.None);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.Error);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(options);
@@ -59,13 +66,32 @@ public sealed class ReferenceServerHost : IAsyncDisposable
         builder.Services.AddSingleton<ExecutionEngine>();
         builder.Services.AddSingleton<WorkflowCatalog>();
         builder.Services.AddSingleton(new FaultInjector(options.Faults));
+        builder.Services.AddSingleton(new RequestGuards(options));
 
         var app = builder.Build();
+        UseErrorAnswers(app);
         ExecutionApi.Map(app);
         var interrupted = app.Services.GetRequiredService<ExecutionEngine>().EndInterrupted();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new ReferenceServerHost(app, options, new Uri(address.TrimEnd('/') + "/"), interrupted);
+    }
+
+    /// <summary>
+    /// Every error the pipeline answers is problem+json: an exception nothing caught (logged, 500 unless it is the
+    /// server's own 4xx), a status routing set without a body (404, 405), and the guards' refusals. Kestrel's own
+    /// answers to requests it cannot parse (400, 414, 431) are written before the pipeline runs and stay bodiless.
+    /// </summary>
+    private static void UseErrorAnswers(WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = context => Problems.ForException(context.Features.Get<IExceptionHandlerFeature>()?.Error).ExecuteAsync(context),
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages(context => Problems.ForStatus(context.HttpContext).ExecuteAsync(context.HttpContext));
+        var guards = app.Services.GetRequiredService<RequestGuards>();
+        app.Use(guards.InvokeAsync);
     }
 
     /// <summary>Waits until the host is shut down (Ctrl-C, SIGTERM).</summary>

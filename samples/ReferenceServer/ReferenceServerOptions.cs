@@ -42,6 +42,16 @@ public sealed class ReferenceServerOptions
     /// <summary>Gets or sets the clock for timestamps and stage delays. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Gets the host names, besides the ones in <see cref="Urls"/>, that requests may name in their <c>Host</c> header;
+    /// any other is refused with 421. <c>*</c> allows every name.
+    /// </summary>
+    /// <value>
+    /// Empty: a server bound to loopback answers only <c>localhost</c>, <c>127.0.0.1</c>, <c>::1</c> and its bound names
+    /// (a web page cannot reach it through a rebound DNS name); a server bound to any other address answers every name.
+    /// </value>
+    public IList<string> AllowedHosts { get; } = [];
+
     /// <summary>Returns every invalid setting with its value; empty when all are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -59,6 +69,14 @@ public sealed class ReferenceServerOptions
         if (HeartbeatInterval <= TimeSpan.Zero)
         {
             errors.Add($"HeartbeatInterval ({HeartbeatInterval}) must be greater than zero.");
+        }
+
+        foreach (var host in AllowedHosts)
+        {
+            if (string.IsNullOrWhiteSpace(host) || host.Contains('/', StringComparison.Ordinal) || host.Contains(':', StringComparison.Ordinal) && !System.Net.IPAddress.TryParse(host.Trim('[', ']'), out _))
+            {
+                errors.Add($"AllowedHosts ('{host}') must be a host name or address without scheme, port or path, such as example.test.");
+            }
         }
 
         AddIfBelow(errors, nameof(RetryMilliseconds), RetryMilliseconds, 0);

@@ -130,18 +130,26 @@ internal static class EventStreamEndpoint
         }
     }
 
+    // CONTRACT §2.2: the header wins over ?lastEventId=; a value that is not one decimal id is a 400, never a guess.
     private static bool TryReadLastEventId(HttpRequest request, out long after, out IResult problem)
     {
         after = 0;
         problem = Results.Empty;
-        string? raw = request.Headers["Last-Event-ID"].FirstOrDefault();
+        var values = request.Headers["Last-Event-ID"];
         var field = "Last-Event-ID";
-        if (string.IsNullOrEmpty(raw))
+        if (values.Count == 0)
         {
-            raw = request.Query["lastEventId"].FirstOrDefault();
+            values = request.Query["lastEventId"];
             field = "lastEventId";
         }
 
+        if (values.Count > 1)
+        {
+            problem = Problems.BadRequest(field, $"{field} was given {values.Count} times ('{string.Join("', '", values.ToArray())}'); send one event id.");
+            return false;
+        }
+
+        var raw = values.ToString();
         if (string.IsNullOrEmpty(raw))
         {
             return true;
@@ -149,7 +157,9 @@ internal static class EventStreamEndpoint
 
         if (!long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out after))
         {
-            problem = Problems.BadRequest(field, $"{field} '{raw}' is not an event id: ids are decimal sequence numbers (1, 2, …).");
+            problem = Problems.BadRequest(field, raw.Contains(',', StringComparison.Ordinal)
+                ? $"{field} '{raw}' holds several values; send one event id (a decimal sequence number)."
+                : $"{field} '{raw}' is not an event id: ids are decimal sequence numbers (1, 2, …).");
             return false;
         }
 

@@ -58,6 +58,12 @@ internal static class ExecutionApi
             return Problems.TooLarge(options.MaxRequestBodyBytes);
         }
 
+        // Also refuses a body-less POST: a cross-site page can send one without asking (a "simple" request).
+        if (!RequestGuards.IsJson(context.Request.ContentType))
+        {
+            return Problems.UnsupportedMediaType(context.Request.ContentType);
+        }
+
         JsonDocument document;
         try
         {
@@ -75,6 +81,11 @@ internal static class ExecutionApi
         using (document)
         {
             var root = document.RootElement;
+            if (JsonText.FirstInvalidString(root) is { } where)
+            {
+                return Problems.BadRequest(where, $"'{where}' is not valid Unicode text (invalid UTF-8 or a lone surrogate such as \\ud800).");
+            }
+
             if (root.ValueKind != JsonValueKind.Object)
             {
                 return Problems.BadRequest("body", "The body must be a JSON object such as {\"workflowId\":\"quick\",\"input\":{}}.");

@@ -54,4 +54,25 @@ public sealed class CommandLineTests
         Assert.Null(options);
         Assert.False(string.IsNullOrWhiteSpace(error));
     }
+
+    [Fact]
+    public void Parse_AllowedHost_IsRepeatable()
+    {
+        var (options, error) = CommandLine.Parse(["--allowed-host", "sse.example", "--allowed-host", "::1"], out _);
+
+        Assert.Null(error);
+        Assert.Equal(["sse.example", "::1"], options!.AllowedHosts);
+    }
+
+    [Theory]
+    [InlineData("http://sse.example")]
+    [InlineData("sse.example:8080")]
+    [InlineData(" ")]
+    public void Parse_AllowedHostWithSchemeOrPort_GivesAnErrorNamingIt(string host)
+    {
+        var (options, error) = CommandLine.Parse(["--allowed-host", host], out _);
+
+        Assert.Null(options);
+        Assert.Contains("AllowedHosts", error, StringComparison.Ordinal);
+    }
 }
