@@ -93,6 +93,24 @@ internal sealed partial class EventStreamParser
         }
     }
 
+    /// <summary>Appends a data line and its LF to the data buffer, renting a larger one from the pool when it is full.</summary>
+    private void AppendData(ReadOnlySpan<byte> value)
+    {
+        var needed = _dataLength + value.Length + 1;
+        if (needed > _data.Length)
+        {
+            var larger = _pool.Rent(Math.Max(needed, _data.Length * 2));
+            _data.AsSpan(0, _dataLength).CopyTo(larger);
+            _pool.Return(_data);
+            _data = larger;
+        }
+
+        value.CopyTo(_data.AsSpan(_dataLength));
+        _dataLength += value.Length;
+        _data[_dataLength++] = LF;
+        _hasData = true;
+    }
+
     private void ReturnBuffers()
     {
         _pool.Return(_buffer);

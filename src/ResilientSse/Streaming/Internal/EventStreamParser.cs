@@ -290,21 +290,4 @@ internal sealed partial class EventStreamParser : IDisposable
         (_dataLength, _hasData, _eventType) = (0, false, null);
         return true;
     }
-
-    private void AppendData(ReadOnlySpan<byte> value)
-    {
-        var needed = _dataLength + value.Length + 1;
-        if (needed > _data.Length)
-        {
-            var larger = _pool.Rent(Math.Max(needed, _data.Length * 2));
-            _data.AsSpan(0, _dataLength).CopyTo(larger);
-            _pool.Return(_data);
-            _data = larger;
-        }
-
-        value.CopyTo(_data.AsSpan(_dataLength));
-        _dataLength += value.Length;
-        _data[_dataLength++] = LF;
-        _hasData = true;
-    }
 }
