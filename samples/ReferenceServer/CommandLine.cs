@@ -22,6 +22,7 @@ internal static class CommandLine
           --max-live-retry-after S   Retry-After seconds of the 429 beyond --max-live (default 1)
           --allowed-host NAME        also answer requests whose Host is NAME (repeatable; * for any); a server
                                      bound to loopback otherwise answers only localhost, 127.0.0.1 and ::1
+          --no-request-log           do not log each event stream (opened, resumed from, ended and why) on stderr
         """;
 
     /// <summary>Parses <paramref name="args"/>; returns null options and an error, or options and null; help sets <paramref name="help"/>.</summary>
@@ -61,6 +62,7 @@ internal static class CommandLine
                     case "--max-live": options.MaxLiveExecutions = ParseInt(name, Value()); break;
                     case "--max-live-retry-after": options.MaxLiveRetryAfterSeconds = ParseInt(name, Value()); break;
                     case "--allowed-host": options.AllowedHosts.Add(Value()); break;
+                    case "--no-request-log": options.RequestLog = false; break;
                     default: return (null, $"unknown switch '{name}' (--help lists them).");
                 }
             }

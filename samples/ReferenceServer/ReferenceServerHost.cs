@@ -56,6 +56,8 @@ public sealed class ReferenceServerHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.None);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.Error);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
+        builder.Logging.AddFilter(StreamLog.Category, options.RequestLog ? LogLevel.Information : LogLevel.None);
+        options.ConfigureLogging?.Invoke(builder.Logging);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(options);
@@ -71,10 +73,20 @@ public sealed class ReferenceServerHost : IAsyncDisposable
         var app = builder.Build();
         UseErrorAnswers(app);
         ExecutionApi.Map(app);
-        var interrupted = app.Services.GetRequiredService<ExecutionEngine>().EndInterrupted();
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new ReferenceServerHost(app, options, new Uri(address.TrimEnd('/') + "/"), interrupted);
+        try
+        {
+            var interrupted = app.Services.GetRequiredService<ExecutionEngine>().EndInterrupted();
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            return new ReferenceServerHost(app, options, new Uri(address.TrimEnd('/') + "/"), interrupted);
+        }
+        catch
+        {
+            // A refused start (the port taken, the database owned by another server) releases what it took: the
+            // container disposes the store and with it the database's owner lock.
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>

@@ -39,6 +39,16 @@ public sealed class ReferenceServerOptions
     /// <summary>Gets or sets the <c>Retry-After</c>, in seconds, of the 429 that refuses an execution beyond <see cref="MaxLiveExecutions"/>. Default 1.</summary>
     public int MaxLiveRetryAfterSeconds { get; set; } = 1;
 
+    /// <summary>
+    /// Gets or sets whether every event stream is logged at Information (category
+    /// <c>ResilientSse.ReferenceServer.Streams</c>): opened, resumed from which id, ended after how many events and
+    /// why, or answered without a stream. Default <see langword="true"/>.
+    /// </summary>
+    public bool RequestLog { get; set; } = true;
+
+    /// <summary>Gets or sets a hook that adds logging providers or filters, after the server's own (tests capture the log with it).</summary>
+    public Action<ILoggingBuilder>? ConfigureLogging { get; set; }
+
     /// <summary>Gets or sets the clock for timestamps and stage delays. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -19,16 +19,21 @@ internal static class EventStreamEndpoint
         [FromServices] ExecutionHub hub,
         [FromServices] FaultInjector faults,
         [FromServices] ReferenceServerOptions options,
-        [FromServices] IHostApplicationLifetime lifetime)
+        [FromServices] IHostApplicationLifetime lifetime,
+        [FromServices] ILoggerFactory loggers)
     {
+        var log = loggers.CreateLogger(StreamLog.Category);
+        var client = context.Connection.RemoteIpAddress is { } address ? $"{address}:{context.Connection.RemotePort}" : "?";
         if (store.Get(id) is not { } execution)
         {
+            StreamLog.Refused(log, id, client, StatusCodes.Status404NotFound, "no such execution");
             await ExecutionApi.UnknownExecution(id).ExecuteAsync(context);
             return;
         }
 
-        if (!TryReadLastEventId(context.Request, out var after, out var problem))
+        if (!TryReadLastEventId(context.Request, out var after, out var via, out var problem))
         {
+            StreamLog.Refused(log, id, client, StatusCodes.Status400BadRequest, "the Last-Event-ID is not one event id");
             await problem.ExecuteAsync(context);
             return;
         }
@@ -37,12 +42,14 @@ internal static class EventStreamEndpoint
         // a response that waits for events that may never come (or were lost with another database).
         if (after > execution.LastEventId)
         {
+            StreamLog.Refused(log, id, client, StatusCodes.Status400BadRequest, $"Last-Event-ID {after} is beyond the log (last id {execution.LastEventId})");
             await Problems.BadRequest("Last-Event-ID", $"Last-Event-ID {after} is beyond the log of execution {id} (last id {execution.LastEventId}).").ExecuteAsync(context);
             return;
         }
 
         if (faults.RefuseStream())
         {
+            StreamLog.Refused(log, id, client, StatusCodes.Status503ServiceUnavailable, "fault: unavailable");
             context.Response.Headers.RetryAfter = faults.Options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             await Problems.Unavailable(faults.Options.RetryAfterSeconds).ExecuteAsync(context);
             return;
@@ -50,65 +57,70 @@ internal static class EventStreamEndpoint
 
         if (execution.IsTerminal && after >= execution.LastEventId)
         {
+            StreamLog.Refused(log, id, client, StatusCodes.Status204NoContent, $"the execution has ended and its last event ({after}) was received");
             context.Response.StatusCode = StatusCodes.Status204NoContent;
             return;
         }
 
+        StreamLog.Opened(log, id, client, after == 0 ? "from the start" : $"resuming after {after} ({via})");
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-        var stream = new EventStreamWriter(context, id, faults, stopping.Token);
+        var stream = new EventStreamWriter(context, id, faults, stopping.Token) { LastId = after };
         var subscriber = hub.Subscribe(id);
+        string reason;
         try
         {
-            await WriteAsync(stream, store, subscriber, id, after, options);
+            reason = await WriteAsync(stream, store, subscriber, id, options);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // The client went away or the server is stopping.
+            reason = lifetime.ApplicationStopping.IsCancellationRequested ? "the server is stopping" : EventStreamWriter.ClientGone;
         }
         catch (IOException)
         {
-            // The client went away mid-write.
+            reason = EventStreamWriter.ClientGone;
         }
         finally
         {
             hub.Unsubscribe(id, subscriber);
         }
+
+        StreamLog.Ended(log, id, client, stream.Written, stream.LastId, reason);
     }
 
-    private static async Task WriteAsync(EventStreamWriter stream, IExecutionStore store, Subscriber subscriber, string id, long after, ReferenceServerOptions options)
+    /// <summary>Writes the stream; returns why it ended, for the request log.</summary>
+    private static async Task<string> WriteAsync(EventStreamWriter stream, IExecutionStore store, Subscriber subscriber, string id, ReferenceServerOptions options)
     {
         await stream.StartAsync(options.RetryMilliseconds);
-        var last = after;
 
         // The subscriber was registered before the log is read: events appended meanwhile arrive on both paths,
         // and the id check below keeps each exactly once.
-        foreach (var stored in store.ReadAfter(id, after))
+        foreach (var stored in store.ReadAfter(id, stream.LastId))
         {
             if (!await stream.DeliverAsync(stored) || stored.IsTerminal)
             {
-                return;
+                return stream.EndReason!;
             }
-
-            last = stored.Id;
         }
+
+        await stream.FlushAsync();
 
         // A Last-Event-ID beyond the log of an execution that has ended leaves nothing to write: end the response
         // rather than keep it open with heartbeats for events that will never come. (If the run ended while the log
         // was being replayed, the rest is waiting in the subscriber's channel, and the loop below writes it.)
-        if (store.Get(id) is { IsTerminal: true } ended && last >= ended.LastEventId)
+        if (store.Get(id) is { IsTerminal: true } ended && stream.LastId >= ended.LastEventId)
         {
-            return;
+            return "the execution has ended and nothing is left to send";
         }
 
         while (true)
         {
             while (subscriber.Reader.TryRead(out var stored))
             {
-                if (stored.Id <= last)
+                if (stored.Id <= stream.LastId)
                 {
                     if (stored.IsTerminal)
                     {
-                        return;
+                        return "the execution ended";
                     }
 
                     continue;
@@ -116,22 +128,32 @@ internal static class EventStreamEndpoint
 
                 if (!await stream.DeliverAsync(stored) || stored.IsTerminal)
                 {
-                    return;
+                    return stream.EndReason!;
                 }
-
-                last = stored.Id;
             }
 
-            if (subscriber.Lagged || !await stream.WaitOrHeartbeatAsync(subscriber.Reader, options.HeartbeatInterval, options.TimeProvider))
+            // Every ready event was buffered: one flush sends them together.
+            await stream.FlushAsync();
+            if (stream.Gone)
             {
-                // Fell too far behind (or the log ended): end the response; the client resumes from the log.
-                return;
+                return EventStreamWriter.ClientGone;
+            }
+
+            if (subscriber.Lagged)
+            {
+                // Fell too far behind: end the response; the client resumes from the log.
+                return $"the client fell more than {options.SubscriberBufferSize} events behind; it resumes from the log";
+            }
+
+            if (!await stream.WaitOrHeartbeatAsync(subscriber.Reader, options.HeartbeatInterval, options.TimeProvider))
+            {
+                return stream.Gone ? EventStreamWriter.ClientGone : $"the client fell more than {options.SubscriberBufferSize} events behind; it resumes from the log";
             }
         }
     }
 
     // CONTRACT §2.2: the header wins over ?lastEventId=; a value that is not one decimal id is a 400, never a guess.
-    private static bool TryReadLastEventId(HttpRequest request, out long after, out IResult problem)
+    private static bool TryReadLastEventId(HttpRequest request, out long after, out string via, out IResult problem)
     {
         after = 0;
         problem = Results.Empty;
@@ -142,6 +164,8 @@ internal static class EventStreamEndpoint
             values = request.Query["lastEventId"];
             field = "lastEventId";
         }
+
+        via = field == "lastEventId" ? "?lastEventId=" : "Last-Event-ID header";
 
         if (values.Count > 1)
         {

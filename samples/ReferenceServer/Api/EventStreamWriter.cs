@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.Features;
@@ -7,10 +9,33 @@ using ResilientSse.ReferenceServer.Store;
 
 namespace ResilientSse.ReferenceServer.Api;
 
-/// <summary>Writes one SSE response: proxy-friendly headers, each event flushed as written, faults applied to delivery only.</summary>
+/// <summary>
+/// Writes one SSE response: proxy-friendly headers, events written as their shared pre-encoded frames (every ready
+/// event buffered, then one flush), faults applied to delivery only.
+/// </summary>
 internal sealed class EventStreamWriter(HttpContext context, string executionId, FaultInjector faults, CancellationToken cancellationToken)
 {
+    // A replay of a long log is sent in pieces of about this size rather than buffered whole.
+    private const int FlushThreshold = 16 * 1024;
+
+    public const string ClientGone = "the client closed the connection";
+
     private static readonly byte[] Heartbeat = ": keep-alive\n\n"u8.ToArray();
+
+    private readonly PipeWriter _body = context.Response.BodyWriter;
+    private long _unflushed;
+
+    /// <summary>Gets whether the client has gone: a flush found the response completed.</summary>
+    public bool Gone { get; private set; }
+
+    /// <summary>Gets how many events this response has written.</summary>
+    public int Written { get; private set; }
+
+    /// <summary>Gets the id of the last event written; the resume point when none was.</summary>
+    public long LastId { get; set; }
+
+    /// <summary>Gets why <see cref="DeliverAsync"/> ended the response, for the request log; null while it goes on.</summary>
+    public string? EndReason { get; private set; }
 
     public async Task StartAsync(int retryMilliseconds)
     {
@@ -22,43 +47,86 @@ internal sealed class EventStreamWriter(HttpContext context, string executionId,
         // Tells nginx (and proxies that copy it) not to buffer the response.
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        await WriteAsync(Encoding.UTF8.GetBytes($"retry: {retryMilliseconds.ToString(CultureInfo.InvariantCulture)}\n\n"));
+        Buffer(Encoding.UTF8.GetBytes($"retry: {retryMilliseconds.ToString(CultureInfo.InvariantCulture)}\n\n"));
+        await FlushAsync();
     }
 
-    /// <summary>Writes one event, or misbehaves as the faults say; returns false when the response must end.</summary>
-    public async Task<bool> DeliverAsync(StoredEvent stored)
+    /// <summary>
+    /// Buffers one event, or misbehaves as the faults say; returns false when the response must end. What is buffered
+    /// is sent by <see cref="FlushAsync"/> (the caller flushes once no more events are ready), except that a terminal
+    /// event, an event the response ends after, and a long replay are flushed here.
+    /// </summary>
+    public async ValueTask<bool> DeliverAsync(StoredEvent stored)
     {
         // A drop ends the response where it stands, as a proxy that cuts the stream does. Not an abort: a reset
         // would also discard what was already flushed but not yet sent, and the fault is "after an event".
         if (stored.IsTerminal && faults.DropBeforeTerminal(executionId))
         {
+            await FlushAsync();
+            EndReason = "fault: cut before the terminal event";
             return false;
         }
 
-        await WriteAsync(Encoding.UTF8.GetBytes($"id: {stored.Id.ToString(CultureInfo.InvariantCulture)}\nevent: {stored.Type}\ndata: {stored.Data}\n\n"));
+        Buffer(stored.Frame.Span);
+        Written++;
+        LastId = stored.Id;
         if (stored.IsTerminal)
         {
+            await FlushAsync();
+            EndReason = $"the execution ended ({stored.Type})";
             return true;
         }
 
         if (faults.DropAfterEvent())
         {
+            await FlushAsync();
+            EndReason = "fault: cut after an event";
             return false;
         }
 
         if (faults.StallAfterEvent())
         {
             // Silence with the socket open: no events, no heartbeats, until the client gives up.
+            await FlushAsync();
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
 
-        return true;
+        if (_unflushed >= FlushThreshold)
+        {
+            await FlushAsync();
+        }
+
+        if (Gone)
+        {
+            EndReason = ClientGone;
+        }
+
+        return !Gone;
+    }
+
+    /// <summary>Sends what is buffered.</summary>
+    public async ValueTask FlushAsync()
+    {
+        if (_unflushed == 0 && Gone)
+        {
+            return;
+        }
+
+        _unflushed = 0;
+        var result = await _body.FlushAsync(cancellationToken);
+        Gone |= result.IsCompleted || result.IsCanceled;
     }
 
     /// <summary>Waits for live events, writing a heartbeat whenever the interval passes in silence; false when no more can come.</summary>
-    public async Task<bool> WaitOrHeartbeatAsync(ChannelReader<StoredEvent> reader, TimeSpan interval, TimeProvider timeProvider)
+    public async ValueTask<bool> WaitOrHeartbeatAsync(ChannelReader<StoredEvent> reader, TimeSpan interval, TimeProvider timeProvider)
     {
-        var waiting = reader.WaitToReadAsync(cancellationToken).AsTask();
+        var ready = reader.WaitToReadAsync(cancellationToken);
+        if (ready.IsCompleted)
+        {
+            return await ready;
+        }
+
+        var waiting = ready.AsTask();
         while (true)
         {
             try
@@ -67,14 +135,19 @@ internal sealed class EventStreamWriter(HttpContext context, string executionId,
             }
             catch (TimeoutException)
             {
-                await WriteAsync(Heartbeat);
+                Buffer(Heartbeat);
+                await FlushAsync();
+                if (Gone)
+                {
+                    return false;
+                }
             }
         }
     }
 
-    private async Task WriteAsync(byte[] bytes)
+    private void Buffer(ReadOnlySpan<byte> bytes)
     {
-        await context.Response.Body.WriteAsync(bytes, cancellationToken);
-        await context.Response.Body.FlushAsync(cancellationToken);
+        _body.Write(bytes);
+        _unflushed += bytes.Length;
     }
 }

@@ -15,7 +15,7 @@ internal static class DemoCommand
     {
         var faults = new ReferenceFaultOptions { DropProbability = 0.15, DropBeforeTerminal = true, UnavailableRate = 0.2, RetryAfterSeconds = 1, Seed = 2026 };
         await using var server = await ReferenceServerHost.StartAsync(
-            new ReferenceServerOptions { Urls = "http://127.0.0.1:0", Store = ReferenceStoreKind.Memory, RetryMilliseconds = 200, HeartbeatInterval = TimeSpan.FromSeconds(2), Faults = faults },
+            new ReferenceServerOptions { Urls = "http://127.0.0.1:0", Store = ReferenceStoreKind.Memory, RetryMilliseconds = 200, HeartbeatInterval = TimeSpan.FromSeconds(2), Faults = faults, RequestLog = false },
             cancellationToken);
         var info = settings.Format == "jsonl" ? stderr : stdout;
         info.WriteLine($"Reference server on {server.BaseAddress} with faults: {faults.DropProbability:P0} drops after an event, a drop right before the terminal event, {faults.UnavailableRate:P0} of stream requests 503 (Retry-After {Duration.Format(TimeSpan.FromSeconds(faults.RetryAfterSeconds))}).");
