@@ -53,6 +53,19 @@ public sealed class DatabaseOwnerTests : IDisposable
         Assert.Contains($"pid {Environment.ProcessId}", await File.ReadAllTextAsync(Database + ".owner"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task StartAsync_RefusedBecauseThePortIsTaken_ReleasesTheDatabaseForTheNextServer()
+    {
+        await using var portHolder = await ReferenceServers.StartAsync();
+
+        await Assert.ThrowsAsync<IOException>(() => ReferenceServerHost.StartAsync(
+            new ReferenceServerOptions { Urls = portHolder.BaseAddress.ToString().TrimEnd('/'), DatabasePath = Database }));
+
+        // Had the refused server kept its store, its owner lock would refuse this one.
+        await using var next = await StartAsync();
+        Assert.Equal(0, next.InterruptedAtStart);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

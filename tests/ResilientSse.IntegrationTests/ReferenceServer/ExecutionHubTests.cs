@@ -8,6 +8,19 @@ namespace ResilientSse.IntegrationTests.ReferenceServer;
 public sealed class ExecutionHubTests
 {
     [Fact]
+    public void Publish_ManySubscribers_EveryOneGetsTheSameEventAndTheSameEncodedBytes()
+    {
+        var hub = new ExecutionHub(new ReferenceServerOptions());
+        var subscribers = Enumerable.Range(0, 100).Select(_ => hub.Subscribe("e")).ToList();
+
+        hub.Publish("e", new StoredEvent(3, "node.completed", "{}"));
+
+        var received = subscribers.Select(s => Assert.IsType<StoredEvent>(s.Reader.TryRead(out var stored) ? stored : null)).ToList();
+        Assert.All(received, r => Assert.Same(received[0], r));
+        Assert.All(received, r => Assert.True(r.Frame.Equals(received[0].Frame)));
+    }
+
+    [Fact]
     public void Publish_SubscriberBufferFull_CutsItOffWithoutWaiting()
     {
         var hub = new ExecutionHub(new ReferenceServerOptions { SubscriberBufferSize = 4 });

@@ -54,7 +54,7 @@ public sealed class ResumeBeyondTheLogTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Watch_StreamAnswersTheBeyondRule_EndsWithTheTerminalEventWithoutHanging()
+    public async Task Watch_StreamAnswersTheBeyondRule_GetsTheWholeLogOnceAndEndsWithTheTerminalEvent()
     {
         // The watcher resumes only from ids it saw; a handler stands in for one that saw ids of another database.
         using var http = new HttpClient(new BeyondTheLogOnce { InnerHandler = new HttpClientHandler() }) { BaseAddress = _server.BaseAddress };
@@ -77,6 +77,11 @@ public sealed class ResumeBeyondTheLogTests : IAsyncLifetime
         Assert.Single(items, e => e.IsTerminal);
         Assert.True(items[^1].IsTerminal);
         Assert.Equal("workflow.completed", items[^1].Type);
+
+        // The ids it was refused for were never its own: it resumes from what it did see (nothing), so the log comes
+        // whole — every event once, no gap reported.
+        Assert.DoesNotContain(items, e => e.Kind == ExecutionEventKind.Gap);
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items.Select(e => e.Sequence));
     }
 
     private async Task<HttpResponseMessage> GetStreamAsync(string path, string? lastEventId)
