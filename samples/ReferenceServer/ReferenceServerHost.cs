@@ -33,6 +33,9 @@ public sealed class ReferenceServerHost : IAsyncDisposable
     /// <summary>Gets the options the server runs with.</summary>
     public ReferenceServerOptions Options { get; }
 
+    /// <summary>Gets the server's services (tests reach the engine through them).</summary>
+    internal IServiceProvider Services => _app.Services;
+
     /// <summary>Gets how many executions left running by a previous server were ended at start-up.</summary>
     public int InterruptedAtStart { get; }
 

@@ -39,13 +39,31 @@ internal static class ExecutionApi
         app.MapGet("/workflow/executions", ([FromServices] IExecutionStore store) => SnapshotJson.ListResult(store.List()));
         app.MapGet("/workflow/executions/{id}", (string id, [FromServices] IExecutionStore store) =>
             store.Get(id) is { } execution ? SnapshotJson.Result(execution) : UnknownExecution(id));
-        app.MapPost("/workflow/executions/{id}/cancel", (string id, [FromServices] ExecutionEngine engine) => engine.Cancel(id) switch
-        {
-            (null, _) => UnknownExecution(id),
-            ({ } execution, true) => Problems.Conflict($"Execution '{id}' is already {execution.Status}; a terminal status never changes."),
-            ({ } execution, false) => SnapshotJson.Result(execution, StatusCodes.Status202Accepted),
-        });
+        app.MapPost("/workflow/executions/{id}/cancel", Cancel);
         app.MapGet("/workflow/executions/{id}/stream", EventStreamEndpoint.HandleAsync);
+    }
+
+    private static IResult Cancel(HttpContext context, string id, [FromServices] ExecutionEngine engine)
+    {
+        try
+        {
+            return engine.Cancel(id) switch
+            {
+                (null, _) => UnknownExecution(id),
+                ({ } execution, true) => Problems.Conflict($"Execution '{id}' is already {execution.Status}; a terminal status never changes."),
+                ({ } execution, false) => SnapshotJson.Result(execution, StatusCodes.Status202Accepted),
+            };
+        }
+        catch (ServerStoppingException ex)
+        {
+            return Stopping(context, ex);
+        }
+    }
+
+    private static IResult Stopping(HttpContext context, ServerStoppingException ex)
+    {
+        context.Response.Headers.RetryAfter = ServerStoppingException.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problems.Stopping(ex.Message);
     }
 
     public static IResult UnknownExecution(string id) =>
@@ -121,6 +139,10 @@ internal static class ExecutionApi
             {
                 context.Response.Headers.RetryAfter = ex.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Problems.TooMany(ex.Message);
+            }
+            catch (ServerStoppingException ex)
+            {
+                return Stopping(context, ex);
             }
 
             return SnapshotJson.Result(execution, StatusCodes.Status201Created, "/workflow/executions/" + Uri.EscapeDataString(execution.Id));

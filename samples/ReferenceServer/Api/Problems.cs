@@ -40,6 +40,12 @@ internal static class Problems
         title: "Stream unavailable",
         type: "https://resilientsse.dev/problems/unavailable");
 
+    public static IResult Stopping(string detail) => Results.Problem(
+        detail: detail,
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: "Server stopping",
+        type: "https://resilientsse.dev/problems/stopping");
+
     public static IResult UnsupportedMediaType(string? contentType) => Results.Problem(
         detail: contentType is null
             ? "The request has no Content-Type; POST bodies must be application/json (UTF-8)."

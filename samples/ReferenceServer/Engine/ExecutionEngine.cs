@@ -56,6 +56,7 @@ internal sealed class ExecutionEngine : IAsyncDisposable
 
     /// <summary>Creates an execution of <paramref name="workflowId"/>, with its <c>workflow.started</c> in the same write, and starts running it.</summary>
     /// <exception cref="TooManyExecutionsException">As many executions as allowed are running.</exception>
+    /// <exception cref="ServerStoppingException">The server is stopping.</exception>
     public ExecutionRecord Start(string workflowId, WorkflowPlan plan)
     {
         // A place is reserved before anything is created, and given back when the run ends: exact under any concurrency.
@@ -74,7 +75,10 @@ internal sealed class ExecutionEngine : IAsyncDisposable
             var started = new StoredEvent(1, "workflow.started", Payload(execution.Id, new JsonObject { ["workflowId"] = workflowId }));
             lock (_appendLock)
             {
-                ObjectDisposedException.ThrowIf(_shutdown.IsCancellationRequested, this);
+                if (_shutdown.IsCancellationRequested)
+                {
+                    throw new ServerStoppingException();
+                }
                 _store.Create(execution, started);
             }
 
@@ -95,6 +99,7 @@ internal sealed class ExecutionEngine : IAsyncDisposable
     }
 
     /// <summary>Cancels a running execution; returns null when it is unknown, and the record unchanged when it was already terminal.</summary>
+    /// <exception cref="ServerStoppingException">The server is stopping.</exception>
     public (ExecutionRecord? Execution, bool Conflict) Cancel(string id)
     {
         if (_store.Get(id) is not { } execution)
@@ -102,9 +107,12 @@ internal sealed class ExecutionEngine : IAsyncDisposable
             return (null, false);
         }
 
+
         if (!AppendTerminal(id, "workflow.cancelled", ExecutionStatuses.Cancelled, output: null, error: "cancelled by request"))
         {
-            return (_store.Get(id), true);
+            // Not appended: the execution had ended — or the server is stopping, and it is still running.
+            var current = _store.Get(id);
+            return current is { IsTerminal: false } ? throw new ServerStoppingException() : (current, true);
         }
 
         if (_runs.TryGetValue(id, out var run))
