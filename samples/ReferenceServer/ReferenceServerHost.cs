@@ -51,7 +51,12 @@ public sealed class ReferenceServerHost : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ReferenceServerHost).Assembly.GetName().Name });
         builder.WebHost.UseUrls(options.Urls);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestLineSize = RequestGuards.MaxRequestTargetBytes * RequestGuards.KestrelHeadroom;
+            kestrel.Limits.MaxRequestHeadersTotalSize = RequestGuards.MaxHeaderBytes * RequestGuards.KestrelHeadroom;
+        });
         builder.Logging.ClearProviders();
         // Only what nobody answered for: an exception the API did not turn into a problem, or one Kestrel saw.
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);

@@ -40,6 +40,12 @@ internal static class Problems
         title: "Stream unavailable",
         type: "https://resilientsse.dev/problems/unavailable");
 
+    public static IResult TooLong(int status, string title, string detail) => Results.Problem(
+        detail: detail,
+        statusCode: status,
+        title: title,
+        type: "https://resilientsse.dev/problems/too-long");
+
     public static IResult Stopping(string detail) => Results.Problem(
         detail: detail,
         statusCode: StatusCodes.Status503ServiceUnavailable,

@@ -4,12 +4,25 @@ using Microsoft.Net.Http.Headers;
 namespace ResilientSse.ReferenceServer.Api;
 
 /// <summary>
-/// Refusals that apply to every route, before it runs: a <c>Host</c> the server does not answer to (421), a
-/// state-changing request from another site's page (403), a POST body that is not <c>application/json</c> (415),
-/// and a declared body above the limit (413). Each is problem+json that names the problem.
+/// Refusals that apply to every route, before it runs: a request target over 8 KiB (414) or headers over 32 KiB (431),
+/// a <c>Host</c> the server does not answer to (421), a state-changing request from another site's page (403), a POST
+/// body that is not <c>application/json</c> (415), and a declared body above the limit (413). Each is problem+json
+/// that names the problem.
 /// </summary>
 internal sealed class RequestGuards
 {
+    /// <summary>The longest request target (path and query) answered; Kestrel's own limit is set above it (<see cref="KestrelHeadroom"/>).</summary>
+    public const int MaxRequestTargetBytes = 8 * 1024;
+
+    /// <summary>The most header bytes answered (names, values, and 4 bytes of separators per field).</summary>
+    public const int MaxHeaderBytes = 32 * 1024;
+
+    /// <summary>
+    /// How many times the limits above Kestrel's own are set, so that a request between the two gets a problem+json
+    /// from these guards; only one beyond Kestrel's gets its bodiless 414/431.
+    /// </summary>
+    public const int KestrelHeadroom = 4;
+
     private static readonly string[] LoopbackNames = ["localhost", "127.0.0.1", "::1"];
 
     private readonly HashSet<string>? _allowedHosts;
@@ -37,6 +50,18 @@ internal sealed class RequestGuards
 
     private IResult? Refusal(HttpRequest request)
     {
+        var target = request.Path.ToUriComponent().Length + request.QueryString.Value?.Length ?? 0;
+        if (target > MaxRequestTargetBytes)
+        {
+            return Problems.TooLong(StatusCodes.Status414UriTooLong, "Request target too long", $"The request target is {target} bytes; at most {MaxRequestTargetBytes} are answered.");
+        }
+
+        var headers = request.Headers.Sum(h => h.Key.Length + h.Value.Sum(v => (v?.Length ?? 0) + 4));
+        if (headers > MaxHeaderBytes)
+        {
+            return Problems.TooLong(StatusCodes.Status431RequestHeaderFieldsTooLarge, "Request headers too large", $"The request's headers are {headers} bytes; at most {MaxHeaderBytes} are answered.");
+        }
+
         // The port is not compared: a proxy in front of the server names its own port, and a rebound DNS name
         // (the attack this check stops) differs in the name, not the port.
         var host = NormalizeHost(request.Host.Host);
