@@ -11,23 +11,29 @@ namespace ResilientSse.Benchmarks;
 /// time from the server stamping it (its <c>timestamp</c>, taken just before it is stored and published) to a
 /// subscriber reading it. Reported for each N side by side, p50/p95/p99/max over every (event, subscriber) pair.
 /// <c>dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- fanout [1,100,1000] [stages] [--in-process]</c>
-/// The server runs as its own process (as it is deployed) unless <c>--in-process</c> is given.
+/// The server runs as its own process (as it is deployed) unless <c>--in-process</c> is given, or
+/// <c>--server http://127.0.0.1:PORT/</c> names one already running (to profile it, say).
 /// </summary>
 internal static class FanOutHarness
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var positional = args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        var positional = args.Skip(1).Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && args[i] != "--server").ToArray();
         var counts = (positional.Length > 0 ? positional[0] : "1,100,1000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
         var stages = positional.Length > 1 ? int.Parse(positional[1], CultureInfo.InvariantCulture) : 50;
         var inProcess = args.Contains("--in-process");
         var raw = args.Contains("--raw");
+        var external = args.SkipWhile(a => a != "--server").Skip(1).FirstOrDefault();
 
         Console.WriteLine($"fan-out: server {(inProcess ? "in-process" : "in its own process")}, subscribers {(raw ? "reading lines (--raw)" : "SseClient")}, {stages} stages of 100 ms, load average {LoadAverage()}");
         var failed = false;
+        await using var server = external is not null ? FanOutServer.External(new Uri(external)) : await FanOutServer.StartAsync(inProcess);
+
+        // A server runs for days: its code is measured once the JIT has optimised it, not while it compiles. One
+        // unreported pass with the most subscribers warms the server and the subscribers alike.
+        await MeasureAsync(server.BaseAddress, counts.Max(), Math.Min(stages, 20), raw);
         foreach (var count in counts)
         {
-            await using var server = await FanOutServer.StartAsync(inProcess);
             var serverBefore = server.ProcessorTime;
             var clientBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var result = await MeasureAsync(server.BaseAddress, count, stages, raw);

@@ -33,6 +33,9 @@ internal sealed class FanOutServer : IAsyncDisposable
         }
     }
 
+    /// <summary>A server someone else started and stops.</summary>
+    public static FanOutServer External(Uri baseAddress) => new(baseAddress, null, null);
+
     public static async Task<FanOutServer> StartAsync(bool inProcess)
     {
         if (inProcess)

@@ -14,5 +14,16 @@ if (args.Length > 0 && args[0] == "fanout")
     return await FanOutHarness.RunAsync(args);
 }
 
+// dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- throughput [events] [rounds]   (events/s over loopback)
+if (args.Length > 0 && args[0] == "throughput")
+{
+    return await ThroughputHarness.RunAsync(args);
+}
+
+if (args.Length > 0 && args[0] == "serve-fixture")
+{
+    return await FixtureServer.ServeAsync(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(LoadHarness).Assembly).Run(args);
 return 0;
