@@ -7,7 +7,7 @@ namespace ResilientSse.Watcher.Commands;
 /// <summary><c>tail</c>: follows any SSE endpoint through the generic resilient layer — a resilient <c>curl -N</c> for SSE.</summary>
 internal static class TailCommand
 {
-    public static async Task<int> RunAsync(WatchSettings settings, Uri url, string? lastEventId, IReadOnlyList<string> headers, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(WatchSettings settings, Uri url, string? lastEventId, IReadOnlyList<string> headers, BufferedStdout stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var options = new SseClientOptions();
         if (settings.IdleTimeout is { } idle)
@@ -50,14 +50,41 @@ internal static class TailCommand
             return request;
         }, lastEventId, cancellationToken);
 
-        await foreach (var item in events)
+        var jsonl = settings.Format == "jsonl";
+        var enumerator = events.GetAsyncEnumerator(cancellationToken);
+        await using (enumerator)
         {
-            // The contract prints the last event ID in effect, which an item without its own id still has.
-            var inEffect = events.LastEventId;
-            stdout.Write(settings.Format == "jsonl"
-                ? JsonLines.FormatTail(item.EventType, item.Data, inEffect) + "\n"
-                : $"{(inEffect.Length > 0 ? "[" + inEffect + "] " : string.Empty)}{item.EventType}: {item.Data}\n");
-            stdout.Flush();
+            try
+            {
+                while (await stdout.MoveNextFlushingWhenQuietAsync(enumerator))
+                {
+                    // The contract prints the last event ID in effect, which an item without its own id still has.
+                    var item = enumerator.Current;
+                    var inEffect = events.LastEventId;
+                    if (jsonl)
+                    {
+                        stdout.AppendJsonLine((item.EventType, item.Data, inEffect), static (writer, e) => JsonLines.WriteTail(writer, e.EventType, e.Data, e.inEffect));
+                    }
+                    else
+                    {
+                        if (inEffect.Length > 0)
+                        {
+                            stdout.Append("[");
+                            stdout.Append(inEffect);
+                            stdout.Append("] ");
+                        }
+
+                        stdout.Append(item.EventType);
+                        stdout.Append(": ");
+                        stdout.AppendLine(item.Data);
+                    }
+                }
+            }
+            finally
+            {
+                // Before the connection is closed: the last events are on stdout whatever ends the stream.
+                stdout.Flush();
+            }
         }
 
         if (settings.Verbose)

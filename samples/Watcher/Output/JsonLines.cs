@@ -9,8 +9,14 @@ namespace ResilientSse.Watcher.Output;
 /// <summary>The exact JSON line shapes of CONTRACT §4.</summary>
 internal static class JsonLines
 {
+    /// <summary>How every line is written: non-ASCII text as it is, not as <c>\uXXXX</c> escapes.</summary>
+    public static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary><c>{"id","type","source","terminal","status","data"}</c>, or for a gap <c>{"type":"gap","source":"watcher","terminal":false,"from","to"}</c>.</summary>
-    public static string Format(ExecutionEvent item) => Write(writer =>
+    public static string Format(ExecutionEvent item) => Write(writer => Write(writer, item));
+
+    /// <summary>Writes <see cref="Format(ExecutionEvent)"/>'s object into <paramref name="writer"/>.</summary>
+    public static void Write(Utf8JsonWriter writer, ExecutionEvent item)
     {
         writer.WriteStartObject();
         if (item.Kind == ExecutionEventKind.Gap)
@@ -33,17 +39,20 @@ internal static class JsonLines
         }
 
         writer.WriteEndObject();
-    });
+    }
 
     /// <summary><c>{"type","data","id"}</c> for <c>tail</c>.</summary>
-    public static string FormatTail(string type, string data, string lastEventId) => Write(writer =>
+    public static string FormatTail(string type, string data, string lastEventId) => Write(writer => WriteTail(writer, type, data, lastEventId));
+
+    /// <summary>Writes <see cref="FormatTail"/>'s object into <paramref name="writer"/>.</summary>
+    public static void WriteTail(Utf8JsonWriter writer, string type, string data, string lastEventId)
     {
         writer.WriteStartObject();
         writer.WriteString("type", type);
         writer.WriteString("data", data);
         writer.WriteString("id", lastEventId);
         writer.WriteEndObject();
-    });
+    }
 
     /// <summary>A JSON value on one line, as the server sent it.</summary>
     public static string FormatElement(JsonElement element) => Write(element.WriteTo);
@@ -53,7 +62,7 @@ internal static class JsonLines
     private static string Write(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(buffer, Options))
         {
             write(writer);
         }
