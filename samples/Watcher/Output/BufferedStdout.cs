@@ -153,9 +153,18 @@ internal sealed class BufferedStdout : TextWriter, IBufferWriter<byte>
 
     void IBufferWriter<byte>.Advance(int count) => _length += count;
 
-    Memory<byte> IBufferWriter<byte>.GetMemory(int sizeHint) => _buffer.AsMemory(Reserve(sizeHint));
+    // Reserve first: it may replace the buffer.
+    Memory<byte> IBufferWriter<byte>.GetMemory(int sizeHint)
+    {
+        var start = Reserve(sizeHint);
+        return _buffer.AsMemory(start);
+    }
 
-    Span<byte> IBufferWriter<byte>.GetSpan(int sizeHint) => _buffer.AsSpan(Reserve(sizeHint));
+    Span<byte> IBufferWriter<byte>.GetSpan(int sizeHint)
+    {
+        var start = Reserve(sizeHint);
+        return _buffer.AsSpan(start);
+    }
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
