@@ -30,9 +30,11 @@ public sealed class ExecutionWatcherSynchronousCompletionTests : IDisposable
         Assert.True(await _clock.DriveAsync(watch.MoveNextAsync().AsTask(), TimeSpan.FromMilliseconds(10)));
 
         var second = watch.MoveNextAsync();
-        Assert.True(second.IsCompletedSuccessfully && second.Result, "event 2 was received with event 1, yet MoveNextAsync did not complete at once");
+        Assert.True(second.IsCompletedSuccessfully, "event 2 was received with event 1, yet MoveNextAsync did not complete at once");
+        Assert.True(await second);
         var third = watch.MoveNextAsync();
-        Assert.True(third.IsCompletedSuccessfully && third.Result);
+        Assert.True(third.IsCompletedSuccessfully);
+        Assert.True(await third);
         Assert.Equal(3, watch.Current.Sequence);
 
         var fourth = watch.MoveNextAsync();

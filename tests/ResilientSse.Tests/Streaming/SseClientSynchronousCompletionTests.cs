@@ -25,9 +25,11 @@ public sealed class SseClientSynchronousCompletionTests : IDisposable
         Assert.True(await events.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
 
         var second = events.MoveNextAsync();
-        Assert.True(second.IsCompletedSuccessfully && second.Result, "the second event was received with the first, yet MoveNextAsync did not complete at once");
+        Assert.True(second.IsCompletedSuccessfully, "the second event was received with the first, yet MoveNextAsync did not complete at once");
+        Assert.True(await second);
         var third = events.MoveNextAsync();
-        Assert.True(third.IsCompletedSuccessfully && third.Result);
+        Assert.True(third.IsCompletedSuccessfully);
+        Assert.True(await third);
         Assert.Equal("c", events.Current.Data);
 
         var fourth = events.MoveNextAsync();
