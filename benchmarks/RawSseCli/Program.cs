@@ -1,17 +1,23 @@
+using System.Buffers;
 using System.Net.ServerSentEvents;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
 // The raw baseline of `cli` in the benchmarks: HttpClient + System.Net.ServerSentEvents.SseParser, each event written
-// as the JSON line `ssewatch tail --format jsonl` writes ({"type","data","id"}) into buffered stdout, one flush at the
-// end. No reconnection, no idle timeout, no size limit: the least a program can do to print the stream.
+// as the JSON line `ssewatch tail --format jsonl` writes ({"type","data","id"}) into a 32 KiB buffer that goes to
+// stdout whenever it fills, and at the end. No reconnection, no idle timeout, no size limit, no flush while the stream
+// is quiet: the least a program can do to print the stream.
 //   dotnet RawSseCli.dll <url>
+const int Capacity = 32 * 1024;
 using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
 using var response = await http.GetAsync(new Uri(args[0]), HttpCompletionOption.ResponseHeadersRead);
 response.EnsureSuccessStatusCode();
 await using var body = await response.Content.ReadAsStreamAsync();
-await using var stdout = new BufferedStream(Console.OpenStandardOutput(), 32 * 1024);
-await using var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+using var stdout = Console.OpenStandardOutput();
+var buffer = new ArrayBufferWriter<byte>(2 * Capacity);
+
+// Over a Stream, Utf8JsonWriter.Flush flushes the stream too (one write per event): it writes into the buffer instead.
+using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 var lastEventId = string.Empty;
 await foreach (var item in SseParser.Create(body).EnumerateAsync())
 {
@@ -23,8 +29,13 @@ await foreach (var item in SseParser.Create(body).EnumerateAsync())
     json.WriteString("id", lastEventId);
     json.WriteEndObject();
     json.Flush();
-    stdout.WriteByte((byte)'\n');
+    buffer.Write("\n"u8);
+    if (buffer.WrittenCount >= Capacity)
+    {
+        stdout.Write(buffer.WrittenSpan);
+        buffer.ResetWrittenCount();
+    }
 }
 
-await stdout.FlushAsync();
+stdout.Write(buffer.WrittenSpan);
 return 0;

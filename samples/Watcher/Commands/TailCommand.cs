@@ -38,7 +38,12 @@ internal static class TailCommand
         };
         using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         var client = new SseClient(http, options);
-        var events = client.SubscribeAsync(_ =>
+
+        // Each event's line is written as the event is dispatched, from the data's UTF-8 bytes (no string in between
+        // for jsonl); the loop below only decides when stdout goes out: whenever the stream has nothing more ready.
+        var jsonl = settings.Format == "jsonl";
+        SseSubscription<bool>? events = null;
+        events = client.SubscribeAsync(_ =>
         {
             var request = new HttpRequestMessage(HttpMethod.Get, url);
             foreach (var header in headers)
@@ -48,9 +53,13 @@ internal static class TailCommand
             }
 
             return request;
+        }, (type, data) =>
+        {
+            // The contract prints the last event ID in effect, which an event without its own id still has.
+            WriteLine(stdout, jsonl, new TailEvent(type, data, events!.LastEventId));
+            return true;
         }, lastEventId, cancellationToken);
 
-        var jsonl = settings.Format == "jsonl";
         var enumerator = events.GetAsyncEnumerator(cancellationToken);
         await using (enumerator)
         {
@@ -58,26 +67,6 @@ internal static class TailCommand
             {
                 while (await stdout.MoveNextFlushingWhenQuietAsync(enumerator))
                 {
-                    // The contract prints the last event ID in effect, which an item without its own id still has.
-                    var item = enumerator.Current;
-                    var inEffect = events.LastEventId;
-                    if (jsonl)
-                    {
-                        stdout.AppendJsonLine((item.EventType, item.Data, inEffect), static (writer, e) => JsonLines.WriteTail(writer, e.EventType, e.Data, e.inEffect));
-                    }
-                    else
-                    {
-                        if (inEffect.Length > 0)
-                        {
-                            stdout.Append("[");
-                            stdout.Append(inEffect);
-                            stdout.Append("] ");
-                        }
-
-                        stdout.Append(item.EventType);
-                        stdout.Append(": ");
-                        stdout.AppendLine(item.Data);
-                    }
                 }
             }
             finally
@@ -93,5 +82,26 @@ internal static class TailCommand
         }
 
         return ExitCodes.Completed;
+    }
+
+    /// <summary>Buffers one event's line: <c>{"type","data","id"}</c>, or <c>[id] type: data</c> as text.</summary>
+    private static void WriteLine(BufferedStdout stdout, bool jsonl, TailEvent item)
+    {
+        if (jsonl)
+        {
+            stdout.AppendJsonLine(item, static (writer, item) => JsonLines.WriteTail(writer, item));
+            return;
+        }
+
+        if (item.LastEventId.Length > 0)
+        {
+            stdout.Append("[");
+            stdout.Append(item.LastEventId);
+            stdout.Append("] ");
+        }
+
+        stdout.Append(item.Type);
+        stdout.Append(": ");
+        stdout.AppendLine(Encoding.UTF8.GetString(item.Data));
     }
 }

@@ -55,6 +55,7 @@ internal sealed class BufferedStdout : TextWriter, IBufferWriter<byte>
 
     /// <summary>Adds one JSON object and a line feed to the buffer, written by <paramref name="write"/> straight into it.</summary>
     public void AppendJsonLine<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+        where TState : allows ref struct
     {
         lock (_lock)
         {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using ResilientSse.Executions;
 
 namespace ResilientSse.Watcher.Output;
@@ -11,6 +12,16 @@ internal static class JsonLines
 {
     /// <summary>How every line is written: non-ASCII text as it is, not as <c>\uXXXX</c> escapes.</summary>
     public static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    // Names and fixed values encoded once, not on every line.
+    private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("id");
+    private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText SourceName = JsonEncodedText.Encode("source");
+    private static readonly JsonEncodedText TerminalName = JsonEncodedText.Encode("terminal");
+    private static readonly JsonEncodedText StatusPropertyName = JsonEncodedText.Encode("status");
+    private static readonly JsonEncodedText DataName = JsonEncodedText.Encode("data");
+    private static readonly JsonEncodedText StreamSource = JsonEncodedText.Encode("stream");
+    private static readonly JsonEncodedText SnapshotSource = JsonEncodedText.Encode("snapshot");
 
     /// <summary><c>{"id","type","source","terminal","status","data"}</c>, or for a gap <c>{"type":"gap","source":"watcher","terminal":false,"from","to"}</c>.</summary>
     public static string Format(ExecutionEvent item) => Write(writer => Write(writer, item));
@@ -29,12 +40,20 @@ internal static class JsonLines
         }
         else
         {
-            writer.WriteString("id", item.Id);
-            writer.WriteString("type", item.Type);
-            writer.WriteString("source", item.Source == ExecutionEventSource.Snapshot ? "snapshot" : "stream");
-            writer.WriteBoolean("terminal", item.IsTerminal);
-            writer.WriteString("status", item.IsTerminal ? StatusName(item.Status) : null);
-            writer.WritePropertyName("data");
+            writer.WriteString(IdName, item.Id);
+            writer.WriteString(TypeName, item.Type);
+            writer.WriteString(SourceName, item.Source == ExecutionEventSource.Snapshot ? SnapshotSource : StreamSource);
+            writer.WriteBoolean(TerminalName, item.IsTerminal);
+            if (item.IsTerminal)
+            {
+                writer.WriteString(StatusPropertyName, StatusName(item.Status));
+            }
+            else
+            {
+                writer.WriteNull(StatusPropertyName);
+            }
+
+            writer.WritePropertyName(DataName);
             item.Data.WriteTo(writer);
         }
 
@@ -48,9 +67,31 @@ internal static class JsonLines
     public static void WriteTail(Utf8JsonWriter writer, string type, string data, string lastEventId)
     {
         writer.WriteStartObject();
-        writer.WriteString("type", type);
-        writer.WriteString("data", data);
-        writer.WriteString("id", lastEventId);
+        writer.WriteString(TypeName, type);
+        writer.WriteString(DataName, data);
+        writer.WriteString(IdName, lastEventId);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Writes <see cref="FormatTail"/>'s object for data still in the UTF-8 bytes received: valid UTF-8 is escaped as it
+    /// is, without a string in between; anything else is decoded first (each invalid sequence becomes U+FFFD), as the
+    /// string overload would get it.
+    /// </summary>
+    public static void WriteTail(Utf8JsonWriter writer, TailEvent item)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(TypeName, item.Type);
+        if (Utf8.IsValid(item.Data))
+        {
+            writer.WriteString(DataName, item.Data);
+        }
+        else
+        {
+            writer.WriteString(DataName, Encoding.UTF8.GetString(item.Data));
+        }
+
+        writer.WriteString(IdName, item.LastEventId);
         writer.WriteEndObject();
     }
 
