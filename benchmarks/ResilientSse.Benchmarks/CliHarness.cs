@@ -16,6 +16,7 @@ namespace ResilientSse.Benchmarks;
 internal static class CliHarness
 {
     private const string ExecutionId = "wf_exec_01JBENCH";
+    private const string TimeCommand = "/usr/bin/time";
     private static readonly TimeSpan RunBound = TimeSpan.FromMinutes(5);
 
     public static async Task<int> RunAsync(string[] args)
@@ -62,7 +63,10 @@ internal static class CliHarness
         var cliTotal = Median(cliRuns.Select(r => r.FromStart));
         Console.WriteLine($"raw SseParser CLI: N-th event {rawStream:0} ms after the request, {rawTotal:0} ms after the start   (runs: {string.Join(", ", rawRuns.Select(r => r.FromRequest.ToString("0", CultureInfo.InvariantCulture)))} ms)");
         Console.WriteLine($"ssewatch {command,-5}    : N-th event {cliStream:0} ms after the request, {cliTotal:0} ms after the start   (runs: {string.Join(", ", cliRuns.Select(r => r.FromRequest.ToString("0", CultureInfo.InvariantCulture)))} ms)");
-        Console.WriteLine($"ssewatch speed vs raw (raw time / ssewatch time): {rawStream / cliStream:0.00}x from the request, {rawTotal / cliTotal:0.00}x from the start; load now {LoadAverage()}");
+        var rawCpu = Median(rawRuns.Select(r => r.CpuMs));
+        var cliCpu = Median(cliRuns.Select(r => r.CpuMs));
+        Console.WriteLine($"CPU (user + system, whole run): raw {rawCpu:0} ms, ssewatch {cliCpu:0} ms");
+        Console.WriteLine($"ssewatch speed vs raw (raw time / ssewatch time): {rawStream / cliStream:0.00}x from the request, {rawTotal / cliTotal:0.00}x from the start, {rawCpu / cliCpu:0.00}x in CPU; load now {LoadAverage()}");
 
         var ok = Check(rawRuns, events, "raw") & Check(cliRuns, events, "ssewatch");
         if (command == "tail" && rawRuns[0].Hash != cliRuns[0].Hash)
@@ -80,6 +84,36 @@ internal static class CliHarness
     }
 
     private static async Task<Run> MeasureAsync(LoopbackSseServer server, string[] args, int events, string[]? prefix)
+    {
+        // Wall time on a shared machine follows its load; the CPU a run took (user + system, from time(1)) much less.
+        string? cpuFile = null;
+        if (prefix is null && File.Exists(TimeCommand))
+        {
+            cpuFile = Path.GetTempFileName();
+            prefix = [TimeCommand, "-f", "%U %S", "-o", cpuFile];
+        }
+
+        try
+        {
+            var run = await MeasureOnceAsync(server, args, events, prefix);
+            return cpuFile is null ? run : run with { CpuMs = Cpu(File.ReadAllText(cpuFile)) };
+        }
+        finally
+        {
+            if (cpuFile is not null)
+            {
+                File.Delete(cpuFile);
+            }
+        }
+    }
+
+    private static double Cpu(string time)
+    {
+        var fields = time.Trim().Split('\n')[^1].Split(' ');
+        return (double.Parse(fields[0], CultureInfo.InvariantCulture) + double.Parse(fields[1], CultureInfo.InvariantCulture)) * 1000;
+    }
+
+    private static async Task<Run> MeasureOnceAsync(LoopbackSseServer server, string[] args, int events, string[]? prefix)
     {
         server.Reset();
         var start = new ProcessStartInfo(prefix?[0] ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -199,5 +233,9 @@ internal static class CliHarness
         throw new InvalidOperationException($"No ResilientSse.sln above {AppContext.BaseDirectory}.");
     }
 
-    private sealed record Run(double FromRequest, double FromStart, long Lines, string Hash, int ExitCode, string Stderr);
+    private sealed record Run(double FromRequest, double FromStart, long Lines, string Hash, int ExitCode, string Stderr)
+    {
+        /// <summary>The CPU the run took, user and system, in milliseconds; NaN without time(1).</summary>
+        public double CpuMs { get; init; } = double.NaN;
+    }
 }
