@@ -11,7 +11,7 @@ namespace ResilientSse.Benchmarks;
 /// reads, alternately, and the median time to the N-th line is compared — from the stream request (the streaming
 /// itself) and from the process start (startup included). With <c>--strace</c>, one more run of each under
 /// <c>strace -f -c</c> counts their write syscalls.
-/// <c>dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- cli [events] [runs] [tail|watch] [--watcher path/to/ResilientSse.Watcher.dll] [--strace]</c>
+/// <c>dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- cli [events] [runs] [tail|watch] [--watcher path/to/ResilientSse.Watcher.dll, or a NativeAOT ssewatch] [--strace]</c>
 /// </summary>
 internal static class CliHarness
 {
@@ -44,6 +44,11 @@ internal static class CliHarness
         string[] cliArgs = command == "watch"
             ? [watcher, "watch", ExecutionId, "--server", server.BaseAddress.AbsoluteUri, "--format", "jsonl"]
             : [watcher, "tail", new Uri(server.BaseAddress, "stream").AbsoluteUri, "--format", "jsonl"];
+        if (!watcher.EndsWith(".dll", StringComparison.Ordinal))
+        {
+            // A native executable (dotnet publish -p:PublishAot=true) runs as it is.
+            cliArgs = ["--native", .. cliArgs];
+        }
 
         Console.WriteLine($"cli: {command} --format jsonl against the raw SseParser CLI, {events:N0} events ({body.Length / 1e6:0.0} MB), {runs} runs each after one warm-up, median; {Environment.ProcessorCount} cores, load {LoadAverage()}");
         Console.WriteLine($"ssewatch: {watcher}");
@@ -116,8 +121,10 @@ internal static class CliHarness
     private static async Task<Run> MeasureOnceAsync(LoopbackSseServer server, string[] args, int events, string[]? prefix)
     {
         server.Reset();
-        var start = new ProcessStartInfo(prefix?[0] ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in (prefix?[1..] ?? []).Concat(prefix is null ? args : ["dotnet", .. args]))
+        string[] command = args[0] == "--native" ? args[1..] : ["dotnet", .. args];
+        string[] line = [.. prefix ?? [], .. command];
+        var start = new ProcessStartInfo(line[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in line[1..])
         {
             start.ArgumentList.Add(arg);
         }
