@@ -41,18 +41,6 @@ internal sealed class BufferedStdout : TextWriter, IBufferWriter<byte>
     /// <summary>Gets the encoding of text written through the <see cref="TextWriter"/> API.</summary>
     public override Encoding Encoding => _textEncoding;
 
-    /// <summary>Gets the number of bytes waiting for <see cref="Flush"/>.</summary>
-    public int Buffered
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _length;
-            }
-        }
-    }
-
     /// <summary>Adds one JSON object and a line feed to the buffer, written by <paramref name="write"/> straight into it.</summary>
     public void AppendJsonLine<TState>(TState state, Action<Utf8JsonWriter, TState> write)
         where TState : allows ref struct
