@@ -2,28 +2,23 @@ using BenchmarkDotNet.Running;
 using ResilientSse.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- --filter '*'    (BenchmarkDotNet)
-// dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- load [watches] [stages]   (the load harness)
-// dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- fanout [1,100,1000] [stages]   (fan-out delay)
-if (args.Length > 0 && args[0] == "load")
+// … -- load [watches] [stages] [all|incident]                 the load harness: loss, reconnects, ending latency
+// … -- fanout [1,100,1000] [stages]                           fan-out delay and CPU per delivery
+// … -- throughput [events] [rounds]                           SseClient against HttpClient + SseParser, events/s
+// … -- cli [events] [runs] [tail|watch] [--strace]            the CLI against a raw SseParser CLI
+// benchmarks/RESULTS.md has every figure with the command that reproduces it.
+return args.FirstOrDefault() switch
 {
-    return await LoadHarness.RunAsync(args);
-}
+    "load" => await LoadHarness.RunAsync(args),
+    "fanout" => await FanOutHarness.RunAsync(args),
+    "throughput" => await ThroughputHarness.RunAsync(args),
+    "serve-fixture" => await FixtureServer.ServeAsync(args),
+    "cli" => await CliHarness.RunAsync(args),
+    _ => RunBenchmarkDotNet(args),
+};
 
-if (args.Length > 0 && args[0] == "fanout")
+static int RunBenchmarkDotNet(string[] args)
 {
-    return await FanOutHarness.RunAsync(args);
+    BenchmarkSwitcher.FromAssembly(typeof(LoadHarness).Assembly).Run(args);
+    return 0;
 }
-
-// dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- throughput [events] [rounds]   (events/s over loopback)
-if (args.Length > 0 && args[0] == "throughput")
-{
-    return await ThroughputHarness.RunAsync(args);
-}
-
-if (args.Length > 0 && args[0] == "serve-fixture")
-{
-    return await FixtureServer.ServeAsync(args);
-}
-
-BenchmarkSwitcher.FromAssembly(typeof(LoadHarness).Assembly).Run(args);
-return 0;

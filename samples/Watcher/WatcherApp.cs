@@ -11,7 +11,7 @@ namespace ResilientSse.Watcher;
 /// <summary>Parses the command line, runs the command, and turns every outcome into an exit code (CONTRACT §4).</summary>
 internal static class WatcherApp
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(string[] args, BufferedStdout stdout, TextWriter stderr)
     {
         var cli = new WatcherCli();
         var parse = cli.Root.Parse(args);
@@ -74,7 +74,7 @@ internal static class WatcherApp
         }
     }
 
-    private static async Task<int> DispatchAsync(WatcherCli cli, ParseResult parse, Command command, WatchSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<int> DispatchAsync(WatcherCli cli, ParseResult parse, Command command, WatchSettings settings, BufferedStdout stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         if (command == cli.Demo)
         {

@@ -1,4 +1,5 @@
 using ResilientSse.ReferenceServer;
+using ResilientSse.Watcher.Output;
 
 namespace ResilientSse.Watcher.Commands;
 
@@ -11,7 +12,7 @@ internal static class DemoCommand
     private const int Stages = 8;
     private const int DelayMs = 300;
 
-    public static async Task<int> RunAsync(WatchSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(WatchSettings settings, BufferedStdout stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var faults = new ReferenceFaultOptions { DropProbability = 0.15, DropBeforeTerminal = true, UnavailableRate = 0.2, RetryAfterSeconds = 1, Seed = 2026 };
         await using var server = await ReferenceServerHost.StartAsync(

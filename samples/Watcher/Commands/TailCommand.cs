@@ -7,7 +7,7 @@ namespace ResilientSse.Watcher.Commands;
 /// <summary><c>tail</c>: follows any SSE endpoint through the generic resilient layer — a resilient <c>curl -N</c> for SSE.</summary>
 internal static class TailCommand
 {
-    public static async Task<int> RunAsync(WatchSettings settings, Uri url, string? lastEventId, IReadOnlyList<string> headers, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(WatchSettings settings, Uri url, string? lastEventId, IReadOnlyList<string> headers, BufferedStdout stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var options = new SseClientOptions();
         if (settings.IdleTimeout is { } idle)
@@ -38,7 +38,12 @@ internal static class TailCommand
         };
         using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         var client = new SseClient(http, options);
-        var events = client.SubscribeAsync(_ =>
+
+        // Each event's line is written as the event is dispatched, from the data's UTF-8 bytes (no string in between
+        // for jsonl); the loop below only decides when stdout goes out: whenever the stream has nothing more ready.
+        var jsonl = settings.Format == "jsonl";
+        SseSubscription<bool>? events = null;
+        events = client.SubscribeAsync(_ =>
         {
             var request = new HttpRequestMessage(HttpMethod.Get, url);
             foreach (var header in headers)
@@ -48,16 +53,27 @@ internal static class TailCommand
             }
 
             return request;
+        }, (type, data) =>
+        {
+            // The contract prints the last event ID in effect, which an event without its own id still has.
+            WriteLine(stdout, jsonl, new TailEvent(type, data, events!.LastEventId));
+            return true;
         }, lastEventId, cancellationToken);
 
-        await foreach (var item in events)
+        var enumerator = events.GetAsyncEnumerator(cancellationToken);
+        await using (enumerator)
         {
-            // The contract prints the last event ID in effect, which an item without its own id still has.
-            var inEffect = events.LastEventId;
-            stdout.Write(settings.Format == "jsonl"
-                ? JsonLines.FormatTail(item.EventType, item.Data, inEffect) + "\n"
-                : $"{(inEffect.Length > 0 ? "[" + inEffect + "] " : string.Empty)}{item.EventType}: {item.Data}\n");
-            stdout.Flush();
+            try
+            {
+                while (await stdout.MoveNextFlushingWhenQuietAsync(enumerator))
+                {
+                }
+            }
+            finally
+            {
+                // Before the connection is closed: the last events are on stdout whatever ends the stream.
+                stdout.Flush();
+            }
         }
 
         if (settings.Verbose)
@@ -66,5 +82,26 @@ internal static class TailCommand
         }
 
         return ExitCodes.Completed;
+    }
+
+    /// <summary>Buffers one event's line: <c>{"type","data","id"}</c>, or <c>[id] type: data</c> as text.</summary>
+    private static void WriteLine(BufferedStdout stdout, bool jsonl, TailEvent item)
+    {
+        if (jsonl)
+        {
+            stdout.AppendJsonLine(item, static (writer, item) => JsonLines.WriteTail(writer, item));
+            return;
+        }
+
+        if (item.LastEventId.Length > 0)
+        {
+            stdout.Append("[");
+            stdout.Append(item.LastEventId);
+            stdout.Append("] ");
+        }
+
+        stdout.Append(item.Type);
+        stdout.Append(": ");
+        stdout.AppendLine(Encoding.UTF8.GetString(item.Data));
     }
 }

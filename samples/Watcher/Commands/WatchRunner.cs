@@ -7,7 +7,7 @@ namespace ResilientSse.Watcher.Commands;
 /// Watches one execution with the library's <see cref="ExecutionWatcher"/>, renders what it yields, says why it
 /// reconnects or polls, and ends with a summary (or, when the watch itself fails, shows the reason and rethrows).
 /// </summary>
-internal sealed class WatchRunner(WatchSettings settings, TextWriter stdout, TextWriter stderr)
+internal sealed class WatchRunner(WatchSettings settings, BufferedStdout stdout, TextWriter stderr)
 {
     public WatchStatistics Statistics { get; } = new();
 
@@ -39,10 +39,22 @@ internal sealed class WatchRunner(WatchSettings settings, TextWriter stdout, Tex
             renderer.Begin(executionId);
             try
             {
-                await foreach (var item in watcher.WatchAsync(executionId, cancellationToken))
+                var events = watcher.WatchAsync(executionId, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                await using (events)
                 {
-                    Statistics.Add(item);
-                    renderer.Event(item);
+                    try
+                    {
+                        while (await stdout.MoveNextFlushingWhenQuietAsync(events))
+                        {
+                            Statistics.Add(events.Current);
+                            renderer.Event(events.Current);
+                        }
+                    }
+                    finally
+                    {
+                        // Before the connection is closed: the last events are on stdout whatever ends the watch.
+                        stdout.Flush();
+                    }
                 }
             }
             catch (Exception ex) when (ex is ResilientSseException or HttpRequestException)

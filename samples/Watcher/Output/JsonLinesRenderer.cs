@@ -2,18 +2,15 @@ using ResilientSse.Executions;
 
 namespace ResilientSse.Watcher.Output;
 
-/// <summary><c>--format jsonl</c>: one JSON object per yielded event on stdout; diagnostics on stderr only.</summary>
-internal sealed class JsonLinesRenderer(TextWriter stdout, TextWriter stderr, bool verbose, WatchNarrator narrator) : IEventRenderer
+/// <summary><c>--format jsonl</c>: one JSON object per yielded event on stdout (buffered until the stream goes quiet); diagnostics on stderr only.</summary>
+internal sealed class JsonLinesRenderer(BufferedStdout stdout, TextWriter stderr, bool verbose, WatchNarrator narrator) : IEventRenderer
 {
     public void Begin(string executionId)
     {
     }
 
-    public void Event(ExecutionEvent item)
-    {
-        stdout.Write(JsonLines.Format(item) + "\n");
-        stdout.Flush();
-    }
+    /// <summary>Buffers the line: the command writes stdout out whenever the stream has nothing more ready.</summary>
+    public void Event(ExecutionEvent item) => stdout.AppendJsonLine(item, static (writer, item) => JsonLines.Write(writer, item));
 
     public void Notice(ExecutionWatchNotice notice)
     {

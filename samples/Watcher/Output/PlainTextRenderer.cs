@@ -4,15 +4,12 @@ using ResilientSse.Executions;
 namespace ResilientSse.Watcher.Output;
 
 /// <summary>Text for pipes and dumb terminals: one plain line per event, no escape codes.</summary>
-internal sealed class PlainTextRenderer(TextWriter stdout, TextWriter stderr, bool verbose, WatchNarrator narrator) : IEventRenderer
+internal sealed class PlainTextRenderer(BufferedStdout stdout, TextWriter stderr, bool verbose, WatchNarrator narrator) : IEventRenderer
 {
     public void Begin(string executionId) => stdout.WriteLine($"Watching {executionId}");
 
-    public void Event(ExecutionEvent item)
-    {
-        stdout.WriteLine(Describe(item));
-        stdout.Flush();
-    }
+    /// <summary>Buffers the line: the command writes stdout out whenever the stream has nothing more ready.</summary>
+    public void Event(ExecutionEvent item) => stdout.AppendLine(Describe(item));
 
     public void Notice(ExecutionWatchNotice notice)
     {

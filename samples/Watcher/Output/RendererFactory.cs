@@ -3,7 +3,7 @@ namespace ResilientSse.Watcher.Output;
 /// <summary>Picks the renderer: JSON lines when asked, the live view on an interactive terminal, plain lines otherwise.</summary>
 internal static class RendererFactory
 {
-    public static IEventRenderer Create(WatchSettings settings, TextWriter stdout, TextWriter stderr, int? expectedStages, WatchNarrator narrator) =>
+    public static IEventRenderer Create(WatchSettings settings, BufferedStdout stdout, TextWriter stderr, int? expectedStages, WatchNarrator narrator) =>
         settings.Format == "jsonl" ? new JsonLinesRenderer(stdout, stderr, settings.Verbose, narrator)
         : IsInteractive() ? new LiveRenderer(expectedStages, settings.Verbose, narrator)
         : new PlainTextRenderer(stdout, stderr, settings.Verbose, narrator);

@@ -73,6 +73,34 @@ internal sealed class WatcherProcess : IDisposable
         return (exitCode, process.Stdout, process.Stderr);
     }
 
+    /// <summary>Runs the watcher to its exit; returns the exit code, the exact bytes it wrote on stdout, and stderr.</summary>
+    public static async Task<(int ExitCode, byte[] Stdout, string Stderr)> RunForBytesAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ResilientSse.Watcher.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(Bound);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        using var stdout = new MemoryStream();
+        try
+        {
+            await process.StandardOutput.BaseStream.CopyToAsync(stdout, timeout.Token);
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The watcher did not exit within {Bound}.");
+        }
+
+        return (process.ExitCode, stdout.ToArray(), await stderr);
+    }
+
     public async Task<int> WaitForExitAsync()
     {
         using var timeout = new CancellationTokenSource(Bound);
@@ -91,11 +119,14 @@ internal sealed class WatcherProcess : IDisposable
     }
 
     /// <summary>Waits for the first line on stdout.</summary>
-    public async Task WaitForOutputAsync()
+    public Task WaitForOutputAsync() => WaitForOutputAsync(Bound);
+
+    /// <summary>Waits, at most <paramref name="bound"/>, for the next line on stdout.</summary>
+    public async Task WaitForOutputAsync(TimeSpan bound)
     {
-        if (!await _lines.WaitAsync(Bound))
+        if (!await _lines.WaitAsync(bound))
         {
-            throw new TimeoutException($"The watcher wrote nothing within {Bound}. stderr: {Stderr}");
+            throw new TimeoutException($"The watcher wrote nothing on stdout within {bound}. stderr: {Stderr}");
         }
     }
 
