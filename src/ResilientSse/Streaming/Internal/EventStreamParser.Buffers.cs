@@ -25,22 +25,50 @@ internal sealed partial class EventStreamParser
         }
     }
 
+    /// <summary>
+    /// The slow path of <see cref="MoveNextAsync"/>: awaits the pending read, then goes on as it does, awaiting every
+    /// further read here. One awaiter per event, however many reads bring nothing to dispatch: a quiet stream's
+    /// heartbeats must not chain an awaiter each (each holding its finished read) until the next event comes.
+    /// </summary>
     private async ValueTask<bool> AwaitReadThenMoveNextAsync(ValueTask<int> read)
     {
-        int count;
-        var open = true;
-        try
+        while (true)
         {
-            count = await read.ConfigureAwait(false);
-        }
-        finally
-        {
-            open = EndRead();
-        }
+            int count;
+            var open = true;
+            try
+            {
+                count = await read.ConfigureAwait(false);
+            }
+            finally
+            {
+                open = EndRead();
+            }
 
-        ThrowIfDisposedDuringRead(open);
-        Accept(count);
-        return await MoveNextAsync().ConfigureAwait(false);
+            ThrowIfDisposedDuringRead(open);
+            Accept(count);
+            while (true)
+            {
+                if (TryDispatchBuffered())
+                {
+                    return true;
+                }
+
+                if (_endOfStream)
+                {
+                    return false;
+                }
+
+                read = ReadMore();
+                if (!read.IsCompletedSuccessfully)
+                {
+                    break;
+                }
+
+                ThrowIfDisposedDuringRead(EndRead());
+                Accept(read.Result);
+            }
+        }
     }
 
     /// <summary>
