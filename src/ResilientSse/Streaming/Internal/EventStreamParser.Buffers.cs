@@ -47,27 +47,43 @@ internal sealed partial class EventStreamParser
 
             ThrowIfDisposedDuringRead(open);
             Accept(count);
-            while (true)
+            read = Advance(out var moved);
+            if (moved is { } result)
             {
-                if (TryDispatchBuffered())
-                {
-                    return true;
-                }
-
-                if (_endOfStream)
-                {
-                    return false;
-                }
-
-                read = ReadMore();
-                if (!read.IsCompletedSuccessfully)
-                {
-                    break;
-                }
-
-                ThrowIfDisposedDuringRead(EndRead());
-                Accept(read.Result);
+                return result;
             }
+        }
+    }
+
+    /// <summary>
+    /// Dispatches from buffered bytes, reading while reads complete at once: <paramref name="moved"/> is the outcome
+    /// (an event, or the end), or null with the pending read returned.
+    /// </summary>
+    private ValueTask<int> Advance(out bool? moved)
+    {
+        while (true)
+        {
+            if (TryDispatchBuffered())
+            {
+                moved = true;
+                return default;
+            }
+
+            if (_endOfStream)
+            {
+                moved = false;
+                return default;
+            }
+
+            var read = ReadMore();
+            if (!read.IsCompletedSuccessfully)
+            {
+                moved = null;
+                return read;
+            }
+
+            ThrowIfDisposedDuringRead(EndRead());
+            Accept(read.Result);
         }
     }
 

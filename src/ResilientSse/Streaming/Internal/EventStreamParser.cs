@@ -109,27 +109,8 @@ internal sealed partial class EventStreamParser : IDisposable
     /// <summary>Advances to the next dispatched event; false at the end of the stream (an unfinished block is discarded).</summary>
     public ValueTask<bool> MoveNextAsync()
     {
-        while (true)
-        {
-            if (TryDispatchBuffered())
-            {
-                return new ValueTask<bool>(true);
-            }
-
-            if (_endOfStream)
-            {
-                return new ValueTask<bool>(false);
-            }
-
-            var read = ReadMore();
-            if (!read.IsCompletedSuccessfully)
-            {
-                return AwaitReadThenMoveNextAsync(read);
-            }
-
-            ThrowIfDisposedDuringRead(EndRead());
-            Accept(read.Result);
-        }
+        var read = Advance(out var moved);
+        return moved is { } result ? new ValueTask<bool>(result) : AwaitReadThenMoveNextAsync(read);
     }
 
     private void Accept(int read)
