@@ -9,7 +9,7 @@ namespace ResilientSse.Tests.Streaming;
 /// A quiet stream's heartbeats cost nothing that stays: reads that bring no event do not chain an awaiter each (each
 /// holding its finished read) until the next event comes. Measured alone: other tests' allocations would blur it.
 /// </summary>
-[Collection(MemoryMeasuringCollection.Name)]
+[Collection(MemoryMeasuringTests.Name)]
 public sealed class EventStreamParserHeartbeatTests
 {
     private const int Heartbeats = 20_000;

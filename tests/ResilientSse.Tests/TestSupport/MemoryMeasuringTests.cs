@@ -2,7 +2,7 @@ namespace ResilientSse.Tests.TestSupport;
 
 /// <summary>Tests that measure retained memory: they run alone, not beside other tests that allocate.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class MemoryMeasuringCollection
+public sealed class MemoryMeasuringTests
 {
     public const string Name = "Measures memory";
 }
