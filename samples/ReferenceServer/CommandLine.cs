@@ -8,6 +8,8 @@ internal static class CommandLine
     public const string Usage = """
         Usage: dotnet run --project samples/ReferenceServer -- [switches]
           --urls URL                 listen address (default http://127.0.0.1:5080)
+          --http2-urls URL           also listen here for HTTP/2 without TLS (h2c, prior knowledge)
+          --http2-max-streams N      most streams (watches) one HTTP/2 connection carries (default 100000)
           --db PATH                  SQLite file (default reference-server.db in the current directory)
           --store sqlite|memory      where executions are kept (default sqlite)
           --heartbeat DURATION       keep-alive comment interval, e.g. 15s (default 15s)
@@ -42,6 +44,8 @@ internal static class CommandLine
                         help = true;
                         return (options, null);
                     case "--urls": options.Urls = Value(); break;
+                    case "--http2-urls": options.Http2Urls = Value(); break;
+                    case "--http2-max-streams": options.Http2MaxStreamsPerConnection = ParseInt(name, Value()); break;
                     case "--db": options.DatabasePath = Value(); break;
                     case "--store":
                         options.Store = Value() switch

@@ -30,6 +30,12 @@ public sealed class ReferenceServerHost : IAsyncDisposable
     /// <summary>Gets the address the server listens on, with a trailing slash (the actual port when port 0 was asked for).</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>
+    /// Gets the first h2c address (<see cref="ReferenceServerOptions.Http2Urls"/>) with a trailing slash and the actual
+    /// port; <see langword="null"/> without one. Clients reach it with HTTP/2 requested exactly (prior knowledge).
+    /// </summary>
+    public Uri? Http2BaseAddress { get; private init; }
+
     /// <summary>Gets the options the server runs with.</summary>
     public ReferenceServerOptions Options { get; }
 
@@ -50,12 +56,22 @@ public sealed class ReferenceServerHost : IAsyncDisposable
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ReferenceServerHost).Assembly.GetName().Name });
-        builder.WebHost.UseUrls(options.Urls);
+        IReadOnlyList<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> http2 = [];
+        if (string.IsNullOrWhiteSpace(options.Http2Urls))
+        {
+            builder.WebHost.UseUrls(options.Urls);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
             kestrel.Limits.MaxRequestLineSize = RequestGuards.MaxRequestTargetBytes * RequestGuards.KestrelHeadroom;
             kestrel.Limits.MaxRequestHeadersTotalSize = RequestGuards.MaxHeaderBytes * RequestGuards.KestrelHeadroom;
+            kestrel.Limits.Http2.MaxStreamsPerConnection = options.Http2MaxStreamsPerConnection;
+            if (!string.IsNullOrWhiteSpace(options.Http2Urls))
+            {
+                http2 = Listeners.Bind(kestrel, options);
+            }
         });
         builder.Logging.ClearProviders();
         // Only what nobody answered for: an exception the API did not turn into a problem, or one Kestrel saw.
@@ -86,7 +102,10 @@ public sealed class ReferenceServerHost : IAsyncDisposable
             var interrupted = app.Services.GetRequiredService<ExecutionEngine>().EndInterrupted();
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-            return new ReferenceServerHost(app, options, new Uri(address.TrimEnd('/') + "/"), interrupted);
+            return new ReferenceServerHost(app, options, new Uri(address.TrimEnd('/') + "/"), interrupted)
+            {
+                Http2BaseAddress = http2.Count > 0 ? Listeners.AddressOf(http2[0]) : null,
+            };
         }
         catch
         {

@@ -6,6 +6,15 @@ public sealed class ReferenceServerOptions
     /// <summary>Gets or sets the address to listen on; port 0 picks a free port. Default <c>http://127.0.0.1:5080</c>.</summary>
     public string Urls { get; set; } = "http://127.0.0.1:5080";
 
+    /// <summary>
+    /// Gets or sets addresses (<c>;</c>-separated) that speak HTTP/2 without TLS (h2c, prior knowledge only), beside
+    /// <see cref="Urls"/>, which stay HTTP/1.1; port 0 picks a free port. Default none.
+    /// </summary>
+    public string? Http2Urls { get; set; }
+
+    /// <summary>Gets or sets how many streams one HTTP/2 connection may carry at once (each watch is one). Default 100000.</summary>
+    public int Http2MaxStreamsPerConnection { get; set; } = 100_000;
+
     /// <summary>Gets or sets where executions are kept. Default <see cref="ReferenceStoreKind.Sqlite"/>.</summary>
     public ReferenceStoreKind Store { get; set; } = ReferenceStoreKind.Sqlite;
 
@@ -71,6 +80,14 @@ public sealed class ReferenceServerOptions
             errors.Add("Urls must be set.");
         }
 
+        foreach (var url in Listeners.Split(Http2Urls))
+        {
+            if (!url.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"Http2Urls ('{url}') must be http:// addresses: the HTTP/2 endpoint speaks h2c, without TLS.");
+            }
+        }
+
         if (Store == ReferenceStoreKind.Sqlite && string.IsNullOrWhiteSpace(DatabasePath))
         {
             errors.Add("DatabasePath must be set for the SQLite store.");
@@ -91,6 +108,7 @@ public sealed class ReferenceServerOptions
 
         AddIfBelow(errors, nameof(RetryMilliseconds), RetryMilliseconds, 0);
         AddIfBelow(errors, nameof(MaxLiveExecutions), MaxLiveExecutions, 1);
+        AddIfBelow(errors, nameof(Http2MaxStreamsPerConnection), Http2MaxStreamsPerConnection, 1);
         AddIfBelow(errors, nameof(SubscriberBufferSize), SubscriberBufferSize, 1);
         AddIfBelow(errors, nameof(MaxRequestBodyBytes), MaxRequestBodyBytes, 256);
         AddIfBelow(errors, nameof(MaxStages), MaxStages, 1);

@@ -112,7 +112,7 @@ internal sealed class RequestGuards
             return null;
         }
 
-        var bound = options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var bound = Listeners.Split(options.Urls).Concat(Listeners.Split(options.Http2Urls))
             .Select(url => NormalizeHost(BindingAddress.Parse(url).Host))
             .ToList();
         var loopback = bound.All(h => h == "localhost" || (IPAddress.TryParse(h, out var address) && IPAddress.IsLoopback(address)));

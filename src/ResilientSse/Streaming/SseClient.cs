@@ -92,7 +92,8 @@ public sealed class SseClient
         }
 
         ArgumentNullException.ThrowIfNull(itemParser);
-        return Subscribe(httpClient, _ => new HttpRequestMessage(HttpMethod.Get, uri), itemParser, lastEventId, cancellationToken);
+        var (version, policy) = (_options.HttpVersion, _options.HttpVersionPolicy);
+        return Subscribe(httpClient, _ => new HttpRequestMessage(HttpMethod.Get, uri) { Version = version, VersionPolicy = policy }, itemParser, lastEventId, cancellationToken);
     }
 
     /// <summary>

@@ -68,6 +68,23 @@ public sealed class SseClientOptions
     public int MaxEventSize { get; set; } = Internal.SseClientDefaults.MaxEventSize;
 
     /// <summary>
+    /// Gets or sets the HTTP version of the requests the library makes: <see cref="SseClient"/>'s subscriptions to an
+    /// address, and a watcher's stream and snapshot requests. Over HTTP/2 many subscriptions to one server share a
+    /// connection (one stream each); a request factory's requests keep the version the factory gave them.
+    /// </summary>
+    /// <remarks>
+    /// HTTP/2 without TLS (h2c) needs prior knowledge: set <see cref="System.Net.HttpVersion.Version20"/> with
+    /// <see cref="HttpVersionPolicy.RequestVersionExact"/>. With TLS, <see cref="HttpVersionPolicy.RequestVersionOrLower"/>
+    /// lets ALPN settle on HTTP/1.1 where the server has no HTTP/2.
+    /// </remarks>
+    /// <value>Default: 1.1 (<see cref="System.Net.HttpVersion.Version11"/>). One of 1.0, 1.1, 2.0 or 3.0.</value>
+    public Version HttpVersion { get; set; } = Internal.SseClientDefaults.HttpVersion;
+
+    /// <summary>Gets or sets how <see cref="HttpVersion"/> is negotiated: exactly, or a version lower or higher as the connection allows.</summary>
+    /// <value>Default: <see cref="HttpVersionPolicy.RequestVersionOrLower"/>.</value>
+    public HttpVersionPolicy HttpVersionPolicy { get; set; } = Internal.SseClientDefaults.HttpVersionPolicy;
+
+    /// <summary>
     /// Gets or sets the callback that observes the subscription: each connection made, each connection ended, and
     /// each reconnection about to wait, with its cause. It runs on the subscription's own flow, between reads, so it
     /// should return quickly. An exception it throws ends the subscription: the connection is closed and the exception

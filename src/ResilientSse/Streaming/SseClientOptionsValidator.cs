@@ -50,6 +50,16 @@ internal sealed class SseClientOptionsValidator : IValidateOptions<SseClientOpti
             errors.Add($"MaxEventSize ({options.MaxEventSize}) must be at least {Internal.SseClientDefaults.MinEventSize} bytes.");
         }
 
+        if (options.HttpVersion is null || !Internal.SseClientDefaults.HttpVersions.Contains(options.HttpVersion))
+        {
+            errors.Add($"HttpVersion ({options.HttpVersion?.ToString() ?? "null"}) must be one of {string.Join(", ", Internal.SseClientDefaults.HttpVersions)}.");
+        }
+
+        if (!Enum.IsDefined(options.HttpVersionPolicy))
+        {
+            errors.Add($"HttpVersionPolicy ({(int)options.HttpVersionPolicy}) is not a defined HttpVersionPolicy.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -30,6 +30,25 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Parse_Http2Switches_SetTheH2cAddressesAndTheStreamLimit()
+    {
+        var (options, error) = CommandLine.Parse(["--http2-urls", "http://127.0.0.1:6002", "--http2-max-streams", "5000"], out _);
+
+        Assert.Null(error);
+        Assert.Equal("http://127.0.0.1:6002", options!.Http2Urls);
+        Assert.Equal(5000, options.Http2MaxStreamsPerConnection);
+    }
+
+    [Fact]
+    public void Parse_AnHttpsHttp2Address_IsRefusedNamingIt()
+    {
+        var (options, error) = CommandLine.Parse(["--http2-urls", "https://127.0.0.1:6002"], out _);
+
+        Assert.Null(options);
+        Assert.Contains("Http2Urls ('https://127.0.0.1:6002') must be http:// addresses", error);
+    }
+
+    [Fact]
     public void Parse_Nothing_GivesTheDefaults()
     {
         var (options, error) = CommandLine.Parse([], out _);

@@ -34,6 +34,28 @@ public class SseClientOptionsValidatorTests
         Assert.Equal(6, failures.Count());
     }
 
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(1, 1)]
+    [InlineData(2, 0)]
+    [InlineData(3, 0)]
+    public void Validate_AnHttpVersionTheHandlerSpeaks_Succeeds(int major, int minor) =>
+        Assert.True(new SseClientOptionsValidator().Validate(null, new SseClientOptions { HttpVersion = new Version(major, minor), HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact }).Succeeded);
+
+    [Fact]
+    public void Validate_AnUnknownHttpVersionOrPolicy_IsReportedWithItsValue()
+    {
+        var failures = new SseClientOptionsValidator().Validate(null, new SseClientOptions { HttpVersion = new Version(2, 5), HttpVersionPolicy = (HttpVersionPolicy)7 }).Failures!;
+
+        Assert.Contains("HttpVersion (2.5) must be one of 1.0, 1.1, 2.0, 3.0.", failures);
+        Assert.Contains("HttpVersionPolicy (7) is not a defined HttpVersionPolicy.", failures);
+        Assert.Equal(2, failures.Count());
+    }
+
+    [Fact]
+    public void Validate_NoHttpVersion_IsReported() =>
+        Assert.Contains("HttpVersion (null) must be one of 1.0, 1.1, 2.0, 3.0.", new SseClientOptionsValidator().Validate(null, new SseClientOptions { HttpVersion = null! }).Failures!);
+
     [Fact]
     public void Validate_InfiniteTimeouts_AreAllowed() =>
         Assert.True(new SseClientOptionsValidator().Validate(null, new SseClientOptions { IdleTimeout = Timeout.InfiniteTimeSpan, OfflineBudget = Timeout.InfiniteTimeSpan }).Succeeded);

@@ -5,7 +5,8 @@ namespace ResilientSse.Tests.TestSupport;
 
 /// <summary>
 /// A body whose reads stay pending until the test completes them — writing into the reader's buffer, as a late
-/// network read does. It honours cancellation, or, like a misbehaving stream, ignores it.
+/// network read does. It honours cancellation, or, like a misbehaving stream, ignores it. A zero-byte read completes
+/// at once, as on a stream that cannot wait for data that way, so that the read left pending is one into a buffer.
 /// </summary>
 internal sealed class PendingReadStream(bool honourCancellation) : ReadOnlyTestStream
 {
@@ -35,6 +36,11 @@ internal sealed class PendingReadStream(bool honourCancellation) : ReadOnlyTestS
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (buffer.IsEmpty)
+        {
+            return new ValueTask<int>(0);
+        }
+
         var pending = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         (_buffer, _pending) = (buffer, pending);
         if (honourCancellation)

@@ -8,6 +8,9 @@ internal sealed class ExecutionEndpoints
     private static readonly MediaTypeWithQualityHeaderValue EventStream = new("text/event-stream");
     private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
 
+    private readonly Version _version;
+    private readonly HttpVersionPolicy _versionPolicy;
+
     public ExecutionEndpoints(Uri baseAddress, ExecutionWatcherOptions options, string executionId)
     {
         // A base without a trailing slash would drop its last segment when relative paths are resolved.
@@ -15,6 +18,7 @@ internal sealed class ExecutionEndpoints
         var escaped = Uri.EscapeDataString(executionId);
         StreamUri = new Uri(root, Expand(options.StreamPath, escaped));
         SnapshotUri = new Uri(root, Expand(options.SnapshotPath, escaped));
+        (_version, _versionPolicy) = (options.Stream.HttpVersion, options.Stream.HttpVersionPolicy);
     }
 
     public Uri StreamUri { get; }
@@ -23,7 +27,7 @@ internal sealed class ExecutionEndpoints
 
     public HttpRequestMessage CreateStreamRequest(string? lastEventId)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, StreamUri);
+        var request = new HttpRequestMessage(HttpMethod.Get, StreamUri) { Version = _version, VersionPolicy = _versionPolicy };
         request.Headers.Accept.Add(EventStream);
         request.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
         if (!string.IsNullOrEmpty(lastEventId))
@@ -36,7 +40,7 @@ internal sealed class ExecutionEndpoints
 
     public HttpRequestMessage CreateSnapshotRequest()
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, SnapshotUri);
+        var request = new HttpRequestMessage(HttpMethod.Get, SnapshotUri) { Version = _version, VersionPolicy = _versionPolicy };
         request.Headers.Accept.Add(Json);
         request.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
         return request;

@@ -16,7 +16,9 @@ namespace ResilientSse.Streaming.Internal;
 /// and gives it to the next event, which WHATWG forbids; and it hides the last event ID string, so a wrapper must
 /// guess which <c>id:</c> lines belong to blocks that ended. The benchmarks still compare against <c>SseParser</c>.</para>
 /// <para>An event that is ready costs no awaiting: <see cref="MoveNextAsync"/> completes synchronously while
-/// buffered bytes last. Memory is bounded: a block (or an unfinished line) larger than the maximum fails with
+/// buffered bytes last. A quiet stream holds no buffer: once every byte read is processed, the parser waits for the
+/// next ones with a zero-byte read and gives its buffers back to the pool until they come (a stream that cannot wait
+/// so answers at once, and the parser reads as before). Memory is bounded: a block (or an unfinished line) larger than the maximum fails with
 /// <see cref="SseLimitExceededException"/> before the buffer grows further, after the events before it.</para>
 /// </remarks>
 internal sealed partial class EventStreamParser : IDisposable
@@ -24,6 +26,7 @@ internal sealed partial class EventStreamParser : IDisposable
     private const byte CR = (byte)'\r';
     private const byte LF = (byte)'\n';
     private const int InitialBufferSize = 4096;
+    private const int InitialDataSize = 256;
 
     /// <summary>The event type of a block that set none (the very instance <see cref="EventType"/> then returns).</summary>
     public const string DefaultEventType = "message";
@@ -62,8 +65,7 @@ internal sealed partial class EventStreamParser : IDisposable
     public EventStreamParser(Stream stream, string lastEventId, int maxEventSize, CancellationToken cancellationToken, ArrayPool<byte>? pool = null)
     {
         _pool = pool ?? ArrayPool<byte>.Shared;
-        _buffer = _pool.Rent(InitialBufferSize);
-        _data = _pool.Rent(256);
+        _buffer = _data = []; // rented when bytes arrive (see ReadMore)
         _stream = stream;
         _maxEventSize = maxEventSize;
         _cancellationToken = cancellationToken;
@@ -107,27 +109,8 @@ internal sealed partial class EventStreamParser : IDisposable
     /// <summary>Advances to the next dispatched event; false at the end of the stream (an unfinished block is discarded).</summary>
     public ValueTask<bool> MoveNextAsync()
     {
-        while (true)
-        {
-            if (TryDispatchBuffered())
-            {
-                return new ValueTask<bool>(true);
-            }
-
-            if (_endOfStream)
-            {
-                return new ValueTask<bool>(false);
-            }
-
-            var read = ReadMore();
-            if (!read.IsCompletedSuccessfully)
-            {
-                return AwaitReadThenMoveNextAsync(read);
-            }
-
-            ThrowIfDisposedDuringRead(EndRead());
-            Accept(read.Result);
-        }
+        var read = Advance(out var moved);
+        return moved is { } result ? new ValueTask<bool>(result) : AwaitReadThenMoveNextAsync(read);
     }
 
     private void Accept(int read)
