@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using ResilientSse.ReferenceServer.Api;
 using ResilientSse.ReferenceServer.Engine;
+using ResilientSse.ReferenceServer.Redis;
 using ResilientSse.ReferenceServer.Store;
 
 namespace ResilientSse.ReferenceServer;
@@ -59,9 +60,7 @@ public sealed class ReferenceServerHost : IAsyncDisposable
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton<IExecutionStore>(_ => options.Store == ReferenceStoreKind.Memory
-            ? new MemoryExecutionStore()
-            : new SqliteExecutionStore(options.DatabasePath));
+        AddStore(builder.Services, options);
         builder.Services.AddSingleton<ExecutionHub>();
         builder.Services.AddSingleton<ExecutionEngine>();
         builder.Services.AddSingleton<WorkflowCatalog>();
@@ -75,6 +74,30 @@ public sealed class ReferenceServerHost : IAsyncDisposable
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new ReferenceServerHost(app, options, new Uri(address.TrimEnd('/') + "/"), interrupted);
+    }
+
+    private static void AddStore(IServiceCollection services, ReferenceServerOptions options)
+    {
+        switch (options.Store)
+        {
+            case ReferenceStoreKind.Memory:
+                services.AddSingleton<IExecutionStore>(new MemoryExecutionStore());
+                break;
+            case ReferenceStoreKind.Sqlite:
+                services.AddSingleton<IExecutionStore>(_ => new SqliteExecutionStore(options.DatabasePath));
+                break;
+            default:
+                // Connected here, before the host starts: a Redis that cannot be reached stops the start with its reason.
+                var nodeId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+                var redis = new RedisExecutionStore(options.Redis!, options.RedisKeyPrefix, nodeId, options.LeaseTime);
+                services.AddSingleton(redis);
+                services.AddSingleton<IExecutionStore>(redis);
+                services.AddSingleton(sp => new RedisEventRelay(redis, sp.GetRequiredService<ExecutionHub>(), TimeProvider.System, sp.GetRequiredService<ILogger<RedisEventRelay>>()));
+                services.AddHostedService(sp => sp.GetRequiredService<RedisEventRelay>());
+                services.AddSingleton(sp => new RedisLeaseKeeper(redis, sp.GetRequiredService<ExecutionEngine>(), options, TimeProvider.System, sp.GetRequiredService<ILogger<RedisLeaseKeeper>>()));
+                services.AddHostedService(sp => sp.GetRequiredService<RedisLeaseKeeper>());
+                break;
+        }
     }
 
     /// <summary>

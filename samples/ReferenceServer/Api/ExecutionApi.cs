@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using ResilientSse.ReferenceServer.Engine;
+using ResilientSse.ReferenceServer.Redis;
 using ResilientSse.ReferenceServer.Store;
 
 namespace ResilientSse.ReferenceServer.Api;
@@ -45,7 +46,16 @@ internal static class ExecutionApi
             ({ } execution, true) => Problems.Conflict($"Execution '{id}' is already {execution.Status}; a terminal status never changes."),
             ({ } execution, false) => SnapshotJson.Result(execution, StatusCodes.Status202Accepted),
         });
-        app.MapGet("/workflow/executions/{id}/stream", EventStreamEndpoint.HandleAsync);
+        var stream = app.MapGet("/workflow/executions/{id}/stream", EventStreamEndpoint.HandleAsync);
+        if (app.Services.GetService<RedisEventRelay>() is { } relay)
+        {
+            // A shared store: live events come from the log (whichever node appends them), followed while the stream is open.
+            stream.AddEndpointFilter(async (context, next) =>
+            {
+                using var follow = await relay.FollowAsync((string)context.HttpContext.Request.RouteValues["id"]!);
+                return await next(context);
+            });
+        }
     }
 
     public static IResult UnknownExecution(string id) =>

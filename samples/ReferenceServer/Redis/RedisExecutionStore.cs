@@ -1,0 +1,156 @@
+using ResilientSse.ReferenceServer.Store;
+using StackExchange.Redis;
+
+namespace ResilientSse.ReferenceServer.Redis;
+
+/// <summary>
+/// The Redis store: any number of servers (nodes) share it. Executions are hashes, each log a stream whose entries
+/// carry the contract's ids 1..n (as the entry ids <c>n-0</c> and in an <c>id</c> field); each write is one Lua script,
+/// so an event and the record it updates are stored together, and an append whose id is not the next one is refused.
+/// The node that creates an execution holds its lease (<see cref="NodeId"/>), which <see cref="RedisLeaseKeeper"/> renews.
+/// </summary>
+internal sealed class RedisExecutionStore : IExecutionStore
+{
+    private readonly ConnectionMultiplexer _connection;
+    private readonly IDatabase _db;
+    private readonly TimeSpan _leaseTime;
+
+    /// <summary>Connects to <paramref name="configuration"/> (<c>host:port</c>).</summary>
+    /// <exception cref="RedisConnectionException">Redis cannot be reached.</exception>
+    public RedisExecutionStore(string configuration, string keyPrefix, string nodeId, TimeSpan leaseTime)
+    {
+        Configuration = configuration;
+        Keys = new RedisKeys(keyPrefix);
+        NodeId = nodeId;
+        _leaseTime = leaseTime;
+        _connection = ConnectionMultiplexer.Connect(Options(configuration));
+        _db = _connection.GetDatabase();
+    }
+
+    /// <summary>Gets the Redis address, <c>host:port</c>.</summary>
+    public string Configuration { get; }
+
+    /// <summary>Gets the keys of this store's data.</summary>
+    public RedisKeys Keys { get; }
+
+    /// <summary>Gets the name this node writes into the leases it holds.</summary>
+    public string NodeId { get; }
+
+    /// <summary>Gets the database, for the lease keeper and the live relay's non-blocking commands.</summary>
+    public IDatabase Database => _db;
+
+    public bool IsShared => true;
+
+    /// <summary>Connection settings: keep retrying after Redis goes away (it may be restarted), but fail a first connect that cannot succeed.</summary>
+    public static ConfigurationOptions Options(string configuration)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+        options.AbortOnConnectFail = true;
+        options.ConnectTimeout = 5_000;
+        options.ClientName = "resilientsse-reference-server";
+        return options;
+    }
+
+    public void Create(ExecutionRecord execution, StoredEvent started)
+    {
+        var (pairs, _) = RedisRecords.ToFields(execution);
+        var args = new List<RedisValue>
+        {
+            execution.Id, started.Id, started.Type, started.Data, NodeId, (long)_leaseTime.TotalMilliseconds, execution.IsTerminal ? "0" : "1",
+        };
+        args.AddRange(pairs);
+        var keys = new[] { Keys.Execution(execution.Id), Keys.Log(execution.Id), Keys.Index, Keys.Unfinished, Keys.Sequence, Keys.Lease(execution.Id) };
+        if ((long)_db.ScriptEvaluate(RedisScripts.Create, keys, [.. args]) != 1)
+        {
+            throw new InvalidOperationException($"Execution {execution.Id} exists already.");
+        }
+    }
+
+    public ExecutionRecord? Get(string id) => RedisRecords.FromFields(id, _db.HashGetAll(Keys.Execution(id)));
+
+    public IReadOnlyList<ExecutionRecord> List()
+    {
+        var ids = _db.SortedSetRangeByRank(Keys.Index, order: Order.Descending);
+        return Read(ids).Select(r => r.Record).ToList();
+    }
+
+    public IReadOnlyList<ExecutionRecord> ListUnfinished()
+    {
+        var ids = _db.SetMembers(Keys.Unfinished);
+        return Read(ids).Where(r => !r.Record.IsTerminal).OrderBy(r => r.Sequence).Select(r => r.Record).ToList();
+    }
+
+    public void Append(StoredEvent stored, ExecutionRecord updated)
+    {
+        var (pairs, absent) = RedisRecords.ToFields(updated);
+        var args = new List<RedisValue> { updated.Id, stored.Id, stored.Type, stored.Data, updated.IsTerminal ? "1" : "0", absent.Count };
+        args.AddRange(absent);
+        args.AddRange(pairs);
+        var keys = new[] { Keys.Execution(updated.Id), Keys.Log(updated.Id), Keys.Unfinished, Keys.Lease(updated.Id) };
+        switch ((long)_db.ScriptEvaluate(RedisScripts.Append, keys, [.. args]))
+        {
+            case 1:
+                return;
+            case -1:
+                throw new KeyNotFoundException($"No execution has the id '{updated.Id}'.");
+            case -2:
+                throw new AppendConflictException(updated.Id, stored.Id, "the execution has ended");
+            default:
+                throw new AppendConflictException(updated.Id, stored.Id, "it is not the next id of the log");
+        }
+    }
+
+    public IReadOnlyList<StoredEvent> ReadAfter(string id, long after)
+    {
+        var entries = _db.StreamRange(Keys.Log(id), minId: "(" + RedisRecords.EntryId(after), maxId: "+");
+        return entries.Select(RedisRecords.ToEvent).ToList();
+    }
+
+    /// <summary>Sets this node's lease on <paramref name="id"/> unless someone holds it; returns whether it did.</summary>
+    public bool TryTakeLease(string id) => _db.StringSet(Keys.Lease(id), NodeId, _leaseTime, When.NotExists);
+
+    /// <summary>Extends the leases of <paramref name="ids"/> that this node holds; returns the ids whose lease it no longer holds.</summary>
+    public IReadOnlyList<string> RenewLeases(IReadOnlyList<string> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var held = (RedisResult[])_db.ScriptEvaluate(RedisScripts.Renew, [.. ids.Select(Keys.Lease)], [NodeId, (long)_leaseTime.TotalMilliseconds])!;
+        return ids.Where((_, i) => (long)held[i] == 0).ToList();
+    }
+
+    /// <summary>Gives up the leases of <paramref name="ids"/> that this node holds, so that another node ends them now.</summary>
+    public void ReleaseLeases(IReadOnlyList<string> ids)
+    {
+        if (ids.Count > 0)
+        {
+            _db.ScriptEvaluate(RedisScripts.Release, [.. ids.Select(Keys.Lease)], [NodeId]);
+        }
+    }
+
+    /// <summary>Whether anyone holds the lease of <paramref name="id"/>.</summary>
+    public bool IsLeased(string id) => _db.KeyExists(Keys.Lease(id));
+
+    public void Dispose() => _connection.Dispose();
+
+    private List<(ExecutionRecord Record, long Sequence)> Read(RedisValue[] ids)
+    {
+        // One round trip for all hashes: the commands are pipelined, then awaited together.
+        var batch = _db.CreateBatch();
+        var reads = ids.Select(id => (Id: id.ToString(), Task: batch.HashGetAllAsync(Keys.Execution(id.ToString())))).ToList();
+        batch.Execute();
+        var records = new List<(ExecutionRecord, long)>(reads.Count);
+        foreach (var (id, task) in reads)
+        {
+            var fields = task.GetAwaiter().GetResult();
+            if (RedisRecords.FromFields(id, fields) is { } record)
+            {
+                records.Add((record, RedisRecords.Sequence(fields)));
+            }
+        }
+
+        return records;
+    }
+}
