@@ -8,8 +8,8 @@ namespace ResilientSse.IntegrationTests.ReferenceServer.Stores;
 /// The store contract on <see cref="RedisExecutionStore"/>, on a redis-server of the class's own; each test has its own
 /// key prefix, and "another writer" is another connection, as another server would have.
 /// </summary>
-public sealed class RedisExecutionStoreTests(RedisExecutionStoreTests.Fixture fixture)
-    : ExecutionStoreContractTests, IRequiresRedis, IClassFixture<RedisExecutionStoreTests.Fixture>
+public sealed class RedisExecutionStoreTests(RedisServerFixture fixture)
+    : ExecutionStoreContractTests, IRequiresRedis, IClassFixture<RedisServerFixture>
 {
     private readonly string _prefix = $"test-{Guid.NewGuid():N}:";
 
@@ -49,26 +49,4 @@ public sealed class RedisExecutionStoreTests(RedisExecutionStoreTests.Fixture fi
         new RedisExecutionStore(fixture.Server.Address, _prefix, "node-" + Guid.NewGuid().ToString("N")[..6], TimeSpan.FromSeconds(30));
 
     private protected override IExecutionStore OpenOtherWriter(IExecutionStore store) => OpenStore();
-
-    /// <summary>One redis-server for the class.</summary>
-    public sealed class Fixture : IAsyncLifetime
-    {
-        private RedisServer? _server;
-
-        public RedisServer Server => _server ?? throw new InvalidOperationException("redis-server was not started.");
-
-        public async Task InitializeAsync()
-        {
-            if (RedisServer.SkipReason is null)
-            {
-                _server = await RedisServer.StartAsync();
-            }
-        }
-
-        public Task DisposeAsync()
-        {
-            _server?.Dispose();
-            return Task.CompletedTask;
-        }
-    }
 }
