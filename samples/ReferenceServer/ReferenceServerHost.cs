@@ -76,6 +76,8 @@ public sealed class ReferenceServerHost : IAsyncDisposable
         return new ReferenceServerHost(app, options, new Uri(address.TrimEnd('/') + "/"), interrupted);
     }
 
+    private const int MinThreadsForRedis = 256;
+
     private static void AddStore(IServiceCollection services, ReferenceServerOptions options)
     {
         switch (options.Store)
@@ -87,6 +89,12 @@ public sealed class ReferenceServerHost : IAsyncDisposable
                 services.AddSingleton<IExecutionStore>(_ => new SqliteExecutionStore(options.DatabasePath));
                 break;
             default:
+                // The store's interface is synchronous: on Redis each call holds a pool thread until a reply that other pool
+                // threads deliver. Too few threads under a burst of streams starve those replies into time-outs (StackExchange.Redis's
+                // advice for time-outs whose WORKER busy count exceeds the minimum): start with enough of them.
+                ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+                ThreadPool.SetMinThreads(Math.Max(workers, MinThreadsForRedis), completionPorts);
+
                 // Connected here, before the host starts: a Redis that cannot be reached stops the start with its reason.
                 var nodeId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
                 var redis = new RedisExecutionStore(options.Redis!, options.RedisKeyPrefix, nodeId, options.LeaseTime);

@@ -9,7 +9,7 @@ namespace ResilientSse.ReferenceServer.Engine;
 
 /// <summary>
 /// Runs executions and writes their event logs: each event is appended to the store first, then offered to live
-/// subscribers. Appends are serialised, so ids are 1, 2, … with no gap and a terminal event is always the last.
+/// subscribers. Appends to an execution are serialised, so ids are 1, 2, … with no gap and a terminal event is always the last.
 /// On a shared store other servers append too: the store refuses an append that is not the next id, and the engine
 /// then decides again from the record as it is now; live events reach subscribers from the store's feed instead.
 /// </summary>
@@ -27,7 +27,9 @@ internal sealed class ExecutionEngine : IAsyncDisposable
     private readonly IExecutionStore _store;
     private readonly ExecutionHub _hub;
     private readonly TimeProvider _time;
-    private readonly Lock _appendLock = new();
+    // Appends to one execution are serialised (ids without gaps); appends to different ones proceed side by side,
+    // which a store with round trips (Redis) needs under many concurrent runs.
+    private readonly Lock[] _appendLocks = [.. Enumerable.Range(0, 64).Select(_ => new Lock())];
     private readonly ConcurrentDictionary<string, (Task Task, CancellationTokenSource Cancel)> _runs = new();
     private readonly CancellationTokenSource _shutdown = new();
     private int _live;
@@ -83,7 +85,7 @@ internal sealed class ExecutionEngine : IAsyncDisposable
             var now = _time.GetUtcNow();
             execution = new ExecutionRecord(ExecutionIds.Create(now), workflowId, ExecutionStatuses.Running, now, null, null, 1, null, null);
             var started = new StoredEvent(1, "workflow.started", Payload(execution.Id, new JsonObject { ["workflowId"] = workflowId }));
-            lock (_appendLock)
+            lock (AppendLock(execution.Id))
             {
                 ObjectDisposedException.ThrowIf(_shutdown.IsCancellationRequested, this);
                 _store.Create(execution, started);
@@ -242,10 +244,12 @@ internal sealed class ExecutionEngine : IAsyncDisposable
         return payload.ToJsonString(WireJson);
     }
 
+    private Lock AppendLock(string id) => _appendLocks[(uint)StringComparer.Ordinal.GetHashCode(id) % (uint)_appendLocks.Length];
+
     /// <summary>Appends an event unless the execution has ended or the server is stopping; returns whether it did.</summary>
     private bool TryAppend(string id, string type, JsonObject data, Func<ExecutionRecord, ExecutionRecord> update)
     {
-        lock (_appendLock)
+        lock (AppendLock(id))
         {
             while (true)
             {

@@ -101,7 +101,7 @@ internal sealed partial class RedisEventRelay : BackgroundService
             var options = RedisExecutionStore.Options(_store.Configuration);
             options.AbortOnConnectFail = false;
             options.Protocol = RedisProtocol.Resp2;
-            options.AsyncTimeout = BlockMilliseconds + 10_000;
+            options.AsyncTimeout = BlockMilliseconds + 15_000;
             options.ClientName = "resilientsse-reference-server-relay";
             _blocking = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
             var db = _blocking.GetDatabase();

@@ -41,12 +41,17 @@ internal sealed class RedisExecutionStore : IExecutionStore
 
     public bool IsShared => true;
 
-    /// <summary>Connection settings: keep retrying after Redis goes away (it may be restarted), but fail a first connect that cannot succeed.</summary>
+    /// <summary>
+    /// Connection settings: keep retrying after Redis goes away (it may be restarted), but fail a first connect that
+    /// cannot succeed. Time-outs are generous: a loaded host answers late, and a command that times out fails a request.
+    /// </summary>
     public static ConfigurationOptions Options(string configuration)
     {
         var options = ConfigurationOptions.Parse(configuration);
         options.AbortOnConnectFail = true;
-        options.ConnectTimeout = 5_000;
+        options.ConnectTimeout = 10_000;
+        options.SyncTimeout = 15_000;
+        options.AsyncTimeout = 15_000;
         options.ClientName = "resilientsse-reference-server";
         return options;
     }
@@ -132,6 +137,15 @@ internal sealed class RedisExecutionStore : IExecutionStore
 
     /// <summary>Whether anyone holds the lease of <paramref name="id"/>.</summary>
     public bool IsLeased(string id) => _db.KeyExists(Keys.Lease(id));
+
+    /// <summary>The ids among <paramref name="ids"/> whose lease nobody holds, in one round trip.</summary>
+    public IReadOnlyList<string> Unleased(IReadOnlyList<string> ids)
+    {
+        var batch = _db.CreateBatch();
+        var checks = ids.Select(id => (Id: id, Task: batch.KeyExistsAsync(Keys.Lease(id)))).ToList();
+        batch.Execute();
+        return checks.Where(c => !c.Task.GetAwaiter().GetResult()).Select(c => c.Id).ToList();
+    }
 
     public void Dispose() => _connection.Dispose();
 

@@ -37,10 +37,11 @@ internal sealed partial class RedisLeaseKeeper : BackgroundService
             _engine.Abandon(lost);
         }
 
+        var others = _store.ListUnfinished().Select(e => e.Id).Except(running).ToList();
         var ended = 0;
-        foreach (var execution in _store.ListUnfinished())
+        foreach (var id in _store.Unleased(others))
         {
-            if (!running.Contains(execution.Id) && !_store.IsLeased(execution.Id) && _store.TryTakeLease(execution.Id) && _engine.EndLost(execution.Id))
+            if (_store.TryTakeLease(id) && _engine.EndLost(id))
             {
                 ended++;
             }
