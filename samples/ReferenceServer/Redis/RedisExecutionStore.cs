@@ -11,9 +11,13 @@ namespace ResilientSse.ReferenceServer.Redis;
 /// </summary>
 internal sealed class RedisExecutionStore : IExecutionStore
 {
+    /// <summary>How long a call waits for a lost connection to be restored before it tries again.</summary>
+    private static readonly TimeSpan ReconnectWait = TimeSpan.FromSeconds(10);
+
     private readonly ConnectionMultiplexer _connection;
     private readonly IDatabase _db;
     private readonly TimeSpan _leaseTime;
+    private readonly ManualResetEventSlim _connected = new(initialState: true);
 
     /// <summary>Connects to <paramref name="configuration"/> (<c>host:port</c>).</summary>
     /// <exception cref="RedisConnectionException">Redis cannot be reached.</exception>
@@ -24,6 +28,20 @@ internal sealed class RedisExecutionStore : IExecutionStore
         NodeId = nodeId;
         _leaseTime = leaseTime;
         _connection = ConnectionMultiplexer.Connect(Options(configuration));
+        _connection.ConnectionFailed += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Interactive)
+            {
+                _connected.Reset();
+            }
+        };
+        _connection.ConnectionRestored += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Interactive)
+            {
+                _connected.Set();
+            }
+        };
         _db = _connection.GetDatabase();
     }
 
@@ -65,24 +83,22 @@ internal sealed class RedisExecutionStore : IExecutionStore
         };
         args.AddRange(pairs);
         var keys = new[] { Keys.Execution(execution.Id), Keys.Log(execution.Id), Keys.Index, Keys.Unfinished, Keys.Sequence, Keys.Lease(execution.Id) };
-        if ((long)_db.ScriptEvaluate(RedisScripts.Create, keys, [.. args]) != 1)
+        if ((long)Evaluate(RedisScripts.Create, keys, [.. args]) != 1)
         {
             throw new InvalidOperationException($"Execution {execution.Id} exists already.");
         }
     }
 
-    public ExecutionRecord? Get(string id) => RedisRecords.FromFields(id, _db.HashGetAll(Keys.Execution(id)));
+    public ExecutionRecord? Get(string id) => RedisRecords.FromFields(id, Call(db => db.HashGetAll(Keys.Execution(id))));
 
     public IReadOnlyList<ExecutionRecord> List()
     {
-        var ids = _db.SortedSetRangeByRank(Keys.Index, order: Order.Descending);
-        return Read(ids).Select(r => r.Record).ToList();
+        return Call(db => Read(db.SortedSetRangeByRank(Keys.Index, order: Order.Descending))).Select(r => r.Record).ToList();
     }
 
     public IReadOnlyList<ExecutionRecord> ListUnfinished()
     {
-        var ids = _db.SetMembers(Keys.Unfinished);
-        return Read(ids).Where(r => !r.Record.IsTerminal).OrderBy(r => r.Sequence).Select(r => r.Record).ToList();
+        return Call(db => Read(db.SetMembers(Keys.Unfinished))).Where(r => !r.Record.IsTerminal).OrderBy(r => r.Sequence).Select(r => r.Record).ToList();
     }
 
     public void Append(StoredEvent stored, ExecutionRecord updated)
@@ -92,7 +108,7 @@ internal sealed class RedisExecutionStore : IExecutionStore
         args.AddRange(absent);
         args.AddRange(pairs);
         var keys = new[] { Keys.Execution(updated.Id), Keys.Log(updated.Id), Keys.Unfinished, Keys.Lease(updated.Id) };
-        switch ((long)_db.ScriptEvaluate(RedisScripts.Append, keys, [.. args]))
+        switch ((long)Evaluate(RedisScripts.Append, keys, [.. args]))
         {
             case 1:
                 return;
@@ -107,7 +123,7 @@ internal sealed class RedisExecutionStore : IExecutionStore
 
     public IReadOnlyList<StoredEvent> ReadAfter(string id, long after)
     {
-        var entries = _db.StreamRange(Keys.Log(id), minId: "(" + RedisRecords.EntryId(after), maxId: "+");
+        var entries = Call(db => db.StreamRange(Keys.Log(id), minId: "(" + RedisRecords.EntryId(after), maxId: "+"));
         return entries.Select(RedisRecords.ToEvent).ToList();
     }
 
@@ -147,7 +163,37 @@ internal sealed class RedisExecutionStore : IExecutionStore
         return checks.Where(c => !c.Task.GetAwaiter().GetResult()).Select(c => c.Id).ToList();
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _connected.Dispose();
+    }
+
+    /// <summary>
+    /// Runs a write script through <see cref="Call{T}"/>: a script sent again after its reply was lost recognises its own
+    /// write, so it lands once.
+    /// </summary>
+    private RedisResult Evaluate(string script, RedisKey[] keys, RedisValue[] args) => Call(db => db.ScriptEvaluate(script, keys, args));
+
+    /// <summary>
+    /// Runs <paramref name="call"/>; when the connection is lost (Redis restarted, say), waits for it to be restored —
+    /// at most <see cref="ReconnectWait"/> each time — and tries again, three times in all, so that a short outage
+    /// delays the runs and requests instead of failing them.
+    /// </summary>
+    private T Call<T>(Func<IDatabase, T> call)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return call(_db);
+            }
+            catch (RedisConnectionException) when (attempt < 3)
+            {
+                _connected.Wait(ReconnectWait);
+            }
+        }
+    }
 
     private List<(ExecutionRecord Record, long Sequence)> Read(RedisValue[] ids)
     {

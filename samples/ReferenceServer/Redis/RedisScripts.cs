@@ -9,10 +9,15 @@ internal static class RedisScripts
     /// <summary>
     /// KEYS: execution, log, index, unfinished, sequence, lease. ARGV: id, event id, type, data, lease owner ('' for
     /// none), lease milliseconds, '1' when unfinished, then the record's field/value pairs.
-    /// Returns 1, or 0 when the execution or its log exists already.
+    /// Returns 1, or 0 when the execution or its log exists already — unless it is this very write, sent again after a
+    /// connection was lost before its reply (the same first entry): then 1, changing nothing.
     /// </summary>
     public const string Create = """
-        if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+        if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then
+            local first = redis.call('XRANGE', KEYS[2], '1-0', '1-0')
+            if first[1] and first[1][2][6] == ARGV[4] and redis.call('HGET', KEYS[1], 'workflow') ~= false then return 1 end
+            return 0
+        end
         local seq = redis.call('INCR', KEYS[5])
         redis.call('HSET', KEYS[1], 'seq', seq, unpack(ARGV, 8))
         redis.call('XADD', KEYS[2], ARGV[2] .. '-0', 'id', ARGV[2], 'type', ARGV[3], 'data', ARGV[4])
@@ -25,11 +30,16 @@ internal static class RedisScripts
     /// <summary>
     /// KEYS: execution, log, unfinished, lease. ARGV: id, event id, type, data, '1' when the event ends the execution,
     /// n, n fields to delete, then the field/value pairs to set. Returns 1; -1 unknown execution; -2 it has ended;
-    /// -3 the event id is not the next one.
+    /// -3 the event id is not the next one. The same append sent again after a connection was lost before its reply
+    /// (the log's last entry is this event) returns 1, changing nothing.
     /// </summary>
     public const string Append = """
         local last = redis.call('HGET', KEYS[1], 'last')
         if not last then return -1 end
+        if tonumber(ARGV[2]) == tonumber(last) then
+            local entry = redis.call('XRANGE', KEYS[2], ARGV[2] .. '-0', ARGV[2] .. '-0')
+            if entry[1] and entry[1][2][4] == ARGV[3] and entry[1][2][6] == ARGV[4] then return 1 end
+        end
         local status = redis.call('HGET', KEYS[1], 'status')
         if status == 'completed' or status == 'failed' or status == 'cancelled' then return -2 end
         if tonumber(ARGV[2]) ~= tonumber(last) + 1 then return -3 end

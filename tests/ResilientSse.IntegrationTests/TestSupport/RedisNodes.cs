@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Net.ServerSentEvents;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
+using ResilientSse.Executions;
 using ResilientSse.ReferenceServer;
+using ResilientSse.Streaming;
 
 namespace ResilientSse.IntegrationTests.TestSupport;
 
@@ -65,6 +67,26 @@ internal static partial class RedisNodes
             {
                 break;
             }
+        }
+
+        return events;
+    }
+
+    /// <summary>Watches <paramref name="id"/> through <paramref name="baseAddress"/> with the library's watcher, to its end.</summary>
+    public static async Task<List<ExecutionEvent>> WatchAsync(Uri baseAddress, string id, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = baseAddress };
+        var watcher = new ExecutionWatcher(http, new ExecutionWatcherOptions
+        {
+            BaseAddress = baseAddress,
+            PollInterval = TimeSpan.FromMilliseconds(100),
+            OfflineBudget = TimeSpan.FromSeconds(60),
+            Stream = new SseClientOptions { InitialReconnectDelay = TimeSpan.FromMilliseconds(20), MaxReconnectDelay = TimeSpan.FromMilliseconds(200), IdleTimeout = TimeSpan.FromSeconds(30) },
+        });
+        var events = new List<ExecutionEvent>();
+        await foreach (var item in watcher.WatchAsync(id, cancellationToken))
+        {
+            events.Add(item);
         }
 
         return events;

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using ResilientSse.Executions;
 using ResilientSse.IntegrationTests.TestSupport;
-using ResilientSse.ReferenceServer;
-using ResilientSse.Streaming;
 
 namespace ResilientSse.IntegrationTests.ReferenceServer.Redis;
 
@@ -24,8 +22,8 @@ public sealed class RedisWorkOwnershipTests(RedisServerFixture redis) : IClassFi
             using var ownerHttp = new HttpClient { BaseAddress = ownerAddress };
             var lost = await StartAsync(ownerHttp, new { stages = 10, delayMs = 60_000 }, timeout.Token);
             var unaffected = await survivor.StartExecutionAsync("very-long", new { stages = 4, delayMs = 500 });
-            var watch = WatchAsync(survivor, lost, timeout.Token);
-            var otherWatch = WatchAsync(survivor, unaffected, timeout.Token);
+            var watch = RedisNodes.WatchAsync(survivor.BaseAddress, lost, timeout.Token);
+            var otherWatch = RedisNodes.WatchAsync(survivor.BaseAddress, unaffected, timeout.Token);
 
             owner.Kill(); // SIGKILL: the lease is neither renewed nor given up
             await owner.WaitForExitAsync(timeout.Token);
@@ -59,7 +57,7 @@ public sealed class RedisWorkOwnershipTests(RedisServerFixture redis) : IClassFi
         await using var survivor = await RedisNodes.StartAsync(redis.Server, _prefix, TimeSpan.FromSeconds(30));
         var owner = await RedisNodes.StartAsync(redis.Server, _prefix, TimeSpan.FromSeconds(30));
         var id = await owner.StartExecutionAsync("very-long", new { stages = 10, delayMs = 60_000 });
-        var watch = WatchAsync(survivor, id, timeout.Token);
+        var watch = RedisNodes.WatchAsync(survivor.BaseAddress, id, timeout.Token);
 
         await owner.DisposeAsync();
         var events = await watch;
@@ -102,24 +100,5 @@ public sealed class RedisWorkOwnershipTests(RedisServerFixture redis) : IClassFi
         response.EnsureSuccessStatusCode();
         using var snapshot = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
         return snapshot.RootElement.GetProperty("id").GetString()!;
-    }
-
-    private static async Task<List<ExecutionEvent>> WatchAsync(ReferenceServerHost server, string id, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { BaseAddress = server.BaseAddress };
-        var watcher = new ExecutionWatcher(http, new ExecutionWatcherOptions
-        {
-            BaseAddress = server.BaseAddress,
-            PollInterval = TimeSpan.FromMilliseconds(100),
-            OfflineBudget = TimeSpan.FromSeconds(60),
-            Stream = new SseClientOptions { InitialReconnectDelay = TimeSpan.FromMilliseconds(20), MaxReconnectDelay = TimeSpan.FromMilliseconds(200), IdleTimeout = TimeSpan.FromSeconds(30) },
-        });
-        var events = new List<ExecutionEvent>();
-        await foreach (var item in watcher.WatchAsync(id, cancellationToken))
-        {
-            events.Add(item);
-        }
-
-        return events;
     }
 }
