@@ -83,7 +83,7 @@ public sealed class ReferenceServerHost : IAsyncDisposable
         switch (options.Store)
         {
             case ReferenceStoreKind.Memory:
-                services.AddSingleton<IExecutionStore>(new MemoryExecutionStore());
+                services.AddSingleton<IExecutionStore>(_ => new MemoryExecutionStore());
                 break;
             case ReferenceStoreKind.Sqlite:
                 services.AddSingleton<IExecutionStore>(_ => new SqliteExecutionStore(options.DatabasePath));
@@ -98,8 +98,9 @@ public sealed class ReferenceServerHost : IAsyncDisposable
                 // Connected here, before the host starts: a Redis that cannot be reached stops the start with its reason.
                 var nodeId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
                 var redis = new RedisExecutionStore(options.Redis!, options.RedisKeyPrefix, nodeId, options.LeaseTime);
-                services.AddSingleton(redis);
-                services.AddSingleton<IExecutionStore>(redis);
+                // Registered through factories, so that the container disposes the store (and its connection) with the host.
+                services.AddSingleton(_ => redis);
+                services.AddSingleton<IExecutionStore>(sp => sp.GetRequiredService<RedisExecutionStore>());
                 services.AddSingleton(sp => new RedisEventRelay(redis, sp.GetRequiredService<ExecutionHub>(), TimeProvider.System, sp.GetRequiredService<ILogger<RedisEventRelay>>()));
                 services.AddHostedService(sp => sp.GetRequiredService<RedisEventRelay>());
                 services.AddSingleton(sp => new RedisLeaseKeeper(redis, sp.GetRequiredService<ExecutionEngine>(), options, TimeProvider.System, sp.GetRequiredService<ILogger<RedisLeaseKeeper>>()));

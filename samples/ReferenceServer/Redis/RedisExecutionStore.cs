@@ -18,6 +18,7 @@ internal sealed class RedisExecutionStore : IExecutionStore
     private readonly IDatabase _db;
     private readonly TimeSpan _leaseTime;
     private readonly ManualResetEventSlim _connected = new(initialState: true);
+    private int _disposed;
 
     /// <summary>Connects to <paramref name="configuration"/> (<c>host:port</c>).</summary>
     /// <exception cref="RedisConnectionException">Redis cannot be reached.</exception>
@@ -163,10 +164,14 @@ internal sealed class RedisExecutionStore : IExecutionStore
         return checks.Where(c => !c.Task.GetAwaiter().GetResult()).Select(c => c.Id).ToList();
     }
 
+    /// <summary>Closes the connection; a second call does nothing (the container may reach the store through both its registrations).</summary>
     public void Dispose()
     {
-        _connection.Dispose();
-        _connected.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _connection.Dispose();
+            _connected.Dispose();
+        }
     }
 
     /// <summary>
