@@ -11,7 +11,12 @@ internal static class CommandLine
           --http2-urls URL           also listen here for HTTP/2 without TLS (h2c, prior knowledge)
           --http2-max-streams N      most streams (watches) one HTTP/2 connection carries (default 100000)
           --db PATH                  SQLite file (default reference-server.db in the current directory)
-          --store sqlite|memory      where executions are kept (default sqlite)
+          --store sqlite|memory|redis  where executions are kept (default sqlite); with redis, any number of
+                                     servers share the executions (see --redis)
+          --redis HOST:PORT          the Redis server of --store redis, e.g. 127.0.0.1:6379
+          --redis-prefix TEXT        prefix of the Redis keys; servers with the same one share executions (default rsse:)
+          --lease DURATION           Redis store: a lost server's running executions are ended this long after
+                                     it last renewed its hold (default 10s)
           --heartbeat DURATION       keep-alive comment interval, e.g. 15s (default 15s)
           --retry-ms N               retry: value sent on each stream (default 1000)
           --drop P                   drop a stream after an event with probability P (0..1)
@@ -52,9 +57,13 @@ internal static class CommandLine
                         {
                             "sqlite" => ReferenceStoreKind.Sqlite,
                             "memory" => ReferenceStoreKind.Memory,
-                            var other => throw new FormatException($"--store must be sqlite or memory, not '{other}'."),
+                            "redis" => ReferenceStoreKind.Redis,
+                            var other => throw new FormatException($"--store must be sqlite, memory or redis, not '{other}'."),
                         };
                         break;
+                    case "--redis": options.Redis = Value(); break;
+                    case "--redis-prefix": options.RedisKeyPrefix = Value(); break;
+                    case "--lease": options.LeaseTime = ParseDuration(name, Value()); break;
                     case "--heartbeat": options.HeartbeatInterval = ParseDuration(name, Value()); break;
                     case "--retry-ms": options.RetryMilliseconds = ParseInt(name, Value()); break;
                     case "--drop": options.Faults.DropProbability = ParseDouble(name, Value()); break;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using ResilientSse.ReferenceServer.Api;
 using ResilientSse.ReferenceServer.Engine;
+using ResilientSse.ReferenceServer.Redis;
 using ResilientSse.ReferenceServer.Store;
 
 namespace ResilientSse.ReferenceServer;
@@ -85,9 +86,7 @@ public sealed class ReferenceServerHost : IAsyncDisposable
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton<IExecutionStore>(_ => options.Store == ReferenceStoreKind.Memory
-            ? new MemoryExecutionStore()
-            : new SqliteExecutionStore(options.DatabasePath));
+        AddStore(builder.Services, options);
         builder.Services.AddSingleton<ExecutionHub>();
         builder.Services.AddSingleton<ExecutionEngine>();
         builder.Services.AddSingleton<WorkflowCatalog>();
@@ -113,6 +112,39 @@ public sealed class ReferenceServerHost : IAsyncDisposable
             // container disposes the store and with it the database's owner lock.
             await app.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private const int MinThreadsForRedis = 256;
+
+    private static void AddStore(IServiceCollection services, ReferenceServerOptions options)
+    {
+        switch (options.Store)
+        {
+            case ReferenceStoreKind.Memory:
+                services.AddSingleton<IExecutionStore>(_ => new MemoryExecutionStore());
+                break;
+            case ReferenceStoreKind.Sqlite:
+                services.AddSingleton<IExecutionStore>(_ => new SqliteExecutionStore(options.DatabasePath));
+                break;
+            default:
+                // The store's interface is synchronous: on Redis each call holds a pool thread until a reply that other pool
+                // threads deliver. Too few threads under a burst of streams starve those replies into time-outs (StackExchange.Redis's
+                // advice for time-outs whose WORKER busy count exceeds the minimum): start with enough of them.
+                ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+                ThreadPool.SetMinThreads(Math.Max(workers, MinThreadsForRedis), completionPorts);
+
+                // Connected here, before the host starts: a Redis that cannot be reached stops the start with its reason.
+                var nodeId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+                var redis = new RedisExecutionStore(options.Redis!, options.RedisKeyPrefix, nodeId, options.LeaseTime);
+                // Registered through factories, so that the container disposes the store (and its connection) with the host.
+                services.AddSingleton(_ => redis);
+                services.AddSingleton<IExecutionStore>(sp => sp.GetRequiredService<RedisExecutionStore>());
+                services.AddSingleton(sp => new RedisEventRelay(redis, sp.GetRequiredService<ExecutionHub>(), TimeProvider.System, sp.GetRequiredService<ILogger<RedisEventRelay>>()));
+                services.AddHostedService(sp => sp.GetRequiredService<RedisEventRelay>());
+                services.AddSingleton(sp => new RedisLeaseKeeper(redis, sp.GetRequiredService<ExecutionEngine>(), options, TimeProvider.System, sp.GetRequiredService<ILogger<RedisLeaseKeeper>>()));
+                services.AddHostedService(sp => sp.GetRequiredService<RedisLeaseKeeper>());
+                break;
         }
     }
 

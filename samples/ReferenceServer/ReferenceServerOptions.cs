@@ -21,6 +21,22 @@ public sealed class ReferenceServerOptions
     /// <summary>Gets or sets the SQLite file, created when missing. Default <c>reference-server.db</c> in the current directory.</summary>
     public string DatabasePath { get; set; } = "reference-server.db";
 
+    /// <summary>Gets or sets the Redis server of <see cref="ReferenceStoreKind.Redis"/>, as <c>host:port</c>. Default none.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>
+    /// Gets or sets the prefix of every Redis key the server uses: servers with the same prefix share executions.
+    /// Default <c>rsse:</c>.
+    /// </summary>
+    public string RedisKeyPrefix { get; set; } = "rsse:";
+
+    /// <summary>
+    /// Gets or sets how long a server's hold on an execution it runs lasts without being renewed (Redis store): when the
+    /// server is gone this long, another one ends the execution with <c>workflow.failed</c> ("node lost"). It is renewed
+    /// every third of this time. Default 10 s.
+    /// </summary>
+    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Gets or sets how long a stream may go without writing before a <c>: keep-alive</c> comment. Default 15 s.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -93,6 +109,11 @@ public sealed class ReferenceServerOptions
             errors.Add("DatabasePath must be set for the SQLite store.");
         }
 
+        if (Store == ReferenceStoreKind.Redis)
+        {
+            ValidateRedis(errors);
+        }
+
         if (HeartbeatInterval <= TimeSpan.Zero)
         {
             errors.Add($"HeartbeatInterval ({HeartbeatInterval}) must be greater than zero.");
@@ -115,6 +136,35 @@ public sealed class ReferenceServerOptions
         AddIfBelow(errors, nameof(MaxDelayMs), MaxDelayMs, 0);
         AddIfBelow(errors, nameof(MaxLiveRetryAfterSeconds), MaxLiveRetryAfterSeconds, 1);
         return errors;
+    }
+
+    private void ValidateRedis(List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(Redis))
+        {
+            errors.Add("Redis must be set (host:port, e.g. 127.0.0.1:6379) for the Redis store.");
+        }
+        else
+        {
+            var colon = Redis.LastIndexOf(':');
+            var host = colon > 0 ? Redis[..colon].Trim('[', ']') : string.Empty;
+            if (host.Length == 0 || host.Any(c => char.IsWhiteSpace(c) || c is '/' or ',' or '=')
+                || !int.TryParse(Redis.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+                || port is < 1 or > 65535)
+            {
+                errors.Add($"Redis ('{Redis}') must be host:port, e.g. 127.0.0.1:6379.");
+            }
+        }
+
+        if (string.IsNullOrEmpty(RedisKeyPrefix) || RedisKeyPrefix.Any(char.IsWhiteSpace))
+        {
+            errors.Add($"RedisKeyPrefix ('{RedisKeyPrefix}') must be set and hold no white space.");
+        }
+
+        if (LeaseTime < TimeSpan.FromMilliseconds(300))
+        {
+            errors.Add($"LeaseTime ({LeaseTime}) must be at least 300 ms.");
+        }
     }
 
     private static void AddIfBelow(List<string> errors, string name, long value, long minimum)

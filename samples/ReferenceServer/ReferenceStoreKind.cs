@@ -8,4 +8,10 @@ public enum ReferenceStoreKind
 
     /// <summary>Memory only: for tests and demos.</summary>
     Memory,
+
+    /// <summary>
+    /// A Redis server (<see cref="ReferenceServerOptions.Redis"/>) that any number of reference servers share: each
+    /// serves every execution, and live events written by one reach the streams of all.
+    /// </summary>
+    Redis,
 }

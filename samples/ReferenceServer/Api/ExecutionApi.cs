@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using ResilientSse.ReferenceServer.Engine;
+using ResilientSse.ReferenceServer.Redis;
 using ResilientSse.ReferenceServer.Store;
 
 namespace ResilientSse.ReferenceServer.Api;
@@ -40,7 +41,16 @@ internal static class ExecutionApi
         app.MapGet("/workflow/executions/{id}", (string id, [FromServices] IExecutionStore store) =>
             store.Get(id) is { } execution ? SnapshotJson.Result(execution) : UnknownExecution(id));
         app.MapPost("/workflow/executions/{id}/cancel", Cancel);
-        app.MapGet("/workflow/executions/{id}/stream", EventStreamEndpoint.HandleAsync);
+        var stream = app.MapGet("/workflow/executions/{id}/stream", EventStreamEndpoint.HandleAsync);
+        if (app.Services.GetService<RedisEventRelay>() is { } relay)
+        {
+            // A shared store: live events come from the log (whichever node appends them), followed while the stream is open.
+            stream.AddEndpointFilter(async (context, next) =>
+            {
+                using var follow = await relay.FollowAsync((string)context.HttpContext.Request.RouteValues["id"]!);
+                return await next(context);
+            });
+        }
     }
 
     private static IResult Cancel(HttpContext context, string id, [FromServices] ExecutionEngine engine)

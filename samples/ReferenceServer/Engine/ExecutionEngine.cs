@@ -9,11 +9,16 @@ namespace ResilientSse.ReferenceServer.Engine;
 
 /// <summary>
 /// Runs executions and writes their event logs: each event is appended to the store first, then offered to live
-/// subscribers. Appends are serialised, so ids are 1, 2, … with no gap and a terminal event is always the last.
+/// subscribers. Appends to an execution are serialised, so ids are 1, 2, … with no gap and a terminal event is always the last.
+/// On a shared store other servers append too: the store refuses an append that is not the next id, and the engine
+/// then decides again from the record as it is now; live events reach subscribers from the store's feed instead.
 /// </summary>
 internal sealed class ExecutionEngine : IAsyncDisposable
 {
     public const string RestartError = "interrupted by server restart";
+
+    /// <summary>The error of an execution whose server stopped renewing its lease (shared store).</summary>
+    public const string NodeLostError = "node lost: the server running this execution stopped";
 
     /// <summary>Event data as UTF-8 text, not \u escapes (control characters stay escaped, so data stays one line).</summary>
     private static readonly JsonSerializerOptions WireJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -22,7 +27,9 @@ internal sealed class ExecutionEngine : IAsyncDisposable
     private readonly IExecutionStore _store;
     private readonly ExecutionHub _hub;
     private readonly TimeProvider _time;
-    private readonly Lock _appendLock = new();
+    // Appends to one execution are serialised (ids without gaps); appends to different ones proceed side by side,
+    // which a store with round trips (Redis) needs under many concurrent runs.
+    private readonly Lock[] _appendLocks = [.. Enumerable.Range(0, 64).Select(_ => new Lock())];
     private readonly ConcurrentDictionary<string, (Task Task, CancellationTokenSource Cancel)> _runs = new();
     private readonly CancellationTokenSource _shutdown = new();
     private int _live;
@@ -39,6 +46,12 @@ internal sealed class ExecutionEngine : IAsyncDisposable
     /// <summary>Ends every execution left running by a previous server with <c>workflow.failed</c>, so no watcher waits forever.</summary>
     public int EndInterrupted()
     {
+        if (_store.IsShared)
+        {
+            // Others' runs are alive: the lease keeper ends those whose server is gone.
+            return 0;
+        }
+
         var unfinished = _store.ListUnfinished();
         foreach (var execution in unfinished)
         {
@@ -73,7 +86,7 @@ internal sealed class ExecutionEngine : IAsyncDisposable
             var now = _time.GetUtcNow();
             execution = new ExecutionRecord(ExecutionIds.Create(now), workflowId, ExecutionStatuses.Running, now, null, null, 1, null, null);
             var started = new StoredEvent(1, "workflow.started", Payload(execution.Id, new JsonObject { ["workflowId"] = workflowId }));
-            lock (_appendLock)
+            lock (AppendLock(execution.Id))
             {
                 if (_shutdown.IsCancellationRequested)
                 {
@@ -128,6 +141,28 @@ internal sealed class ExecutionEngine : IAsyncDisposable
         }
 
         return (_store.Get(id) ?? execution, false);
+    }
+
+    /// <summary>Gets the ids of the executions this server is running.</summary>
+    public IReadOnlyList<string> RunningIds => [.. _runs.Keys];
+
+    /// <summary>Ends an execution whose server is gone (its lease expired) with <c>workflow.failed</c>; returns whether it did.</summary>
+    public bool EndLost(string id) => AppendTerminal(id, "workflow.failed", ExecutionStatuses.Failed, output: null, error: NodeLostError);
+
+    /// <summary>Stops running <paramref name="id"/> here without writing anything: another server ended it or holds it now.</summary>
+    public void Abandon(string id)
+    {
+        if (_runs.TryGetValue(id, out var run))
+        {
+            try
+            {
+                run.Cancel.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The run ended on its own meanwhile.
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -217,21 +252,39 @@ internal sealed class ExecutionEngine : IAsyncDisposable
         return payload.ToJsonString(WireJson);
     }
 
+    private Lock AppendLock(string id) => _appendLocks[(uint)StringComparer.Ordinal.GetHashCode(id) % (uint)_appendLocks.Length];
+
     /// <summary>Appends an event unless the execution has ended or the server is stopping; returns whether it did.</summary>
     private bool TryAppend(string id, string type, JsonObject data, Func<ExecutionRecord, ExecutionRecord> update)
     {
-        lock (_appendLock)
+        lock (AppendLock(id))
         {
-            if (_shutdown.IsCancellationRequested || _store.Get(id) is not { IsTerminal: false } record)
+            while (true)
             {
-                return false;
-            }
+                if (_shutdown.IsCancellationRequested || _store.Get(id) is not { IsTerminal: false } record)
+                {
+                    return false;
+                }
 
-            var updated = update(record) with { LastEventId = record.LastEventId + 1 };
-            var stored = new StoredEvent(updated.LastEventId, type, Payload(id, data));
-            _store.Append(stored, updated);
-            _hub.Publish(id, stored);
-            return true;
+                var updated = update(record) with { LastEventId = record.LastEventId + 1 };
+                var stored = new StoredEvent(updated.LastEventId, type, Payload(id, data));
+                try
+                {
+                    _store.Append(stored, updated);
+                }
+                catch (AppendConflictException) when (_store.IsShared)
+                {
+                    // Another server appended first (a cancel, or the end of a run it took for lost): read again.
+                    continue;
+                }
+
+                if (!_store.IsShared)
+                {
+                    _hub.Publish(id, stored);
+                }
+
+                return true;
+            }
         }
     }
 }

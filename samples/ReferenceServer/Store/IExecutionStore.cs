@@ -14,7 +14,16 @@ internal interface IExecutionStore : IDisposable
     /// <summary>Every execution, newest first.</summary>
     IReadOnlyList<ExecutionRecord> List();
 
+    /// <summary>
+    /// Gets whether other servers write to this store too: live events then come from the store's own feed (every
+    /// node's appends), not from this server's appends alone, and executions left running belong to whoever holds them.
+    /// </summary>
+    bool IsShared => false;
+
     /// <summary>Appends <paramref name="stored"/> to the log and replaces the record with <paramref name="updated"/>, atomically.</summary>
+    /// <exception cref="AppendConflictException">
+    /// <paramref name="stored"/>'s id is not the log's next one, or the execution has ended: nothing was written.
+    /// </exception>
     void Append(StoredEvent stored, ExecutionRecord updated);
 
     /// <summary>The events of <paramref name="id"/> with ids greater than <paramref name="after"/>, in order.</summary>

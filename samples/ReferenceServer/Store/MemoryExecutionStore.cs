@@ -38,6 +38,12 @@ internal sealed class MemoryExecutionStore : IExecutionStore
     {
         lock (_lock)
         {
+            var current = _executions[updated.Id];
+            if (current.IsTerminal || stored.Id != current.LastEventId + 1)
+            {
+                throw new AppendConflictException(updated.Id, stored.Id, current.IsTerminal ? "the execution has ended" : "it is not the next id of the log");
+            }
+
             _logs[updated.Id].Add(stored);
             _executions[updated.Id] = updated;
         }

@@ -108,6 +108,17 @@ internal sealed class SqliteExecutionStore : IExecutionStore
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
+            using (var check = Command($"SELECT {Columns} FROM executions WHERE id = $id"))
+            {
+                check.Transaction = transaction;
+                check.Parameters.AddWithValue("$id", updated.Id);
+                var current = ReadRecords(check).FirstOrDefault() ?? throw new KeyNotFoundException($"No execution has the id '{updated.Id}'.");
+                if (current.IsTerminal || stored.Id != current.LastEventId + 1)
+                {
+                    throw new AppendConflictException(updated.Id, stored.Id, current.IsTerminal ? "the execution has ended" : "it is not the next id of the log");
+                }
+            }
+
             InsertEvent(transaction, updated.Id, stored);
 
             using (var update = Command("""

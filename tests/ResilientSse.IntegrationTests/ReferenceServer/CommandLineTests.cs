@@ -62,6 +62,10 @@ public sealed class CommandLineTests
     [Theory]
     [InlineData("--bogus")]
     [InlineData("--store", "redis")]
+    [InlineData("--store", "redis", "--redis", "127.0.0.1")]
+    [InlineData("--store", "redis", "--redis", "127.0.0.1:99999")]
+    [InlineData("--store", "redis", "--redis", "127.0.0.1:6379", "--lease", "100ms")]
+    [InlineData("--store", "postgres")]
     [InlineData("--heartbeat", "soon")]
     [InlineData("--drop", "1.5")]
     [InlineData("--retry-ms")]
@@ -72,6 +76,26 @@ public sealed class CommandLineTests
 
         Assert.Null(options);
         Assert.False(string.IsNullOrWhiteSpace(error));
+    }
+
+    [Fact]
+    public void Parse_RedisStore_ReadsTheAddressPrefixAndLease()
+    {
+        var (options, error) = CommandLine.Parse(["--store", "redis", "--redis", "127.0.0.1:6380", "--redis-prefix", "blue:", "--lease", "3s"], out _);
+
+        Assert.Null(error);
+        Assert.Equal(ReferenceStoreKind.Redis, options!.Store);
+        Assert.Equal("127.0.0.1:6380", options.Redis);
+        Assert.Equal("blue:", options.RedisKeyPrefix);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.LeaseTime);
+    }
+
+    [Fact]
+    public void Parse_RedisStoreWithoutAddress_SaysRedisMustBeSet()
+    {
+        var (_, error) = CommandLine.Parse(["--store", "redis"], out _);
+
+        Assert.Contains("Redis must be set (host:port", error, StringComparison.Ordinal);
     }
 
     [Fact]

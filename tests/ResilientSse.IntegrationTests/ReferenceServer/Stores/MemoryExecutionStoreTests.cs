@@ -1,0 +1,9 @@
+using ResilientSse.ReferenceServer.Store;
+
+namespace ResilientSse.IntegrationTests.ReferenceServer.Stores;
+
+/// <summary>The store contract on <see cref="MemoryExecutionStore"/>.</summary>
+public sealed class MemoryExecutionStoreTests : ExecutionStoreContractTests
+{
+    private protected override IExecutionStore OpenStore() => new MemoryExecutionStore();
+}
