@@ -94,10 +94,10 @@ public sealed class ReferenceServerHost : IAsyncDisposable
         builder.Services.AddSingleton(new RequestGuards(options));
 
         var app = builder.Build();
-        UseErrorAnswers(app);
-        ExecutionApi.Map(app);
         try
         {
+            UseErrorAnswers(app);
+            ExecutionApi.Map(app);
             var interrupted = app.Services.GetRequiredService<ExecutionEngine>().EndInterrupted();
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
