@@ -10,6 +10,51 @@ public class ReconnectGovernorTests
     private readonly FakeTimeProvider _clock = new();
 
     [Fact]
+    public void Admit_ALoneSubscription_IsAdmittedAtOnce()
+    {
+        using var lane = ReconnectGovernor.For(_clock).Join(Origin);
+
+        Assert.Equal(TimeSpan.Zero, lane.Admit());
+        Assert.Equal(TimeSpan.Zero, lane.Admit());
+    }
+
+    [Fact]
+    public void Admit_TimersOfTwoThousandFiringTogether_LetsThemOutAtTwiceTheBookedRate()
+    {
+        // 2,000 in a lane are booked at 100 per 100 ms; a pile-up (timers fired late, all at once) goes out at 200.
+        var governor = ReconnectGovernor.For(_clock);
+        var lanes = Enumerable.Range(0, 2000).Select(_ => governor.Join(Origin)).ToList();
+
+        var first = lanes.Select(lane => lane.Admit()).ToList();
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        var second = lanes.Take(300).Select(lane => lane.Admit()).ToList();
+
+        Assert.Equal(200, first.Count(w => w == TimeSpan.Zero));
+        Assert.All(first.Where(w => w != TimeSpan.Zero), w => Assert.Equal(TimeSpan.FromMilliseconds(100), w));
+        Assert.Equal(200, second.Count(w => w == TimeSpan.Zero));
+        lanes.ForEach(lane => lane.Dispose());
+    }
+
+    [Fact]
+    public async Task WaitForAdmissionAsync_LanePiledUp_GoesWhenTheWindowHasRoom()
+    {
+        var governor = ReconnectGovernor.For(_clock);
+        var lanes = Enumerable.Range(0, 2000).Select(_ => governor.Join(Origin)).ToList();
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.Equal(TimeSpan.Zero, lanes[i].Admit());
+        }
+
+        var waiting = lanes[200].WaitForAdmissionAsync(CancellationToken.None);
+        _clock.Advance(TimeSpan.FromMilliseconds(99));
+        Assert.False(waiting.IsCompleted);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        lanes.ForEach(lane => lane.Dispose());
+    }
+
+    [Fact]
     public void Reserve_AFewDozenAtOnce_AreNotDelayedMoreThanAFewMilliseconds()
     {
         var governor = ReconnectGovernor.For(_clock);

@@ -138,9 +138,15 @@ internal sealed partial class WatchSession
         context.Properties.Set(OwedWaitStrategy.LedgerKey, _ledger);
         try
         {
-            var connection = await _requests.ExecuteAsync(static async (_, state) =>
+            var connection = await _requests.ExecuteAsync(static async (context, state) =>
             {
                 var (self, quiet) = state;
+                if (self._attempts > 1)
+                {
+                    // A reconnection goes when its booked time has come and the lane is not piled up (timers that fired late).
+                    await self._governor!.WaitForAdmissionAsync(context.CancellationToken).ConfigureAwait(false);
+                }
+
                 using var request = self._endpoints.CreateStreamRequest(self._sequencer.LastEventId);
                 if (quiet.AsksTheSnapshot)
                 {

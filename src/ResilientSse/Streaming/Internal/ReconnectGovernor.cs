@@ -24,6 +24,12 @@ internal sealed class ReconnectGovernor
     public const int MinimumPerSlot = 10;
 
     private static readonly TimeSpan SlotLength = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The window <see cref="Lane.Admit"/> counts reconnections over.</summary>
+    private static readonly TimeSpan AdmissionWindow = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How many times the booked rate a window admits before it defers: room for jitter, none for a pile-up.</summary>
+    private const int AdmissionSlack = 2;
     private static readonly ConditionalWeakTable<TimeProvider, ReconnectGovernor> ByClock = [];
 
     private readonly TimeProvider _timeProvider;
@@ -86,6 +92,18 @@ internal sealed class ReconnectGovernor
         /// <inheritdoc cref="Lane.Reserve"/>
         public TimeSpan Reserve(TimeSpan delay) => _lane.Reserve(delay);
 
+        /// <inheritdoc cref="Lane.Admit"/>
+        public TimeSpan Admit() => _lane.Admit();
+
+        /// <summary>Waits until <see cref="Admit"/> lets the reconnection go; at once when the lane is not piled up.</summary>
+        public async Task WaitForAdmissionAsync(CancellationToken cancellationToken)
+        {
+            for (var wait = Admit(); wait > TimeSpan.Zero; wait = Admit())
+            {
+                await Task.Delay(wait, _lane.Governor._timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         /// <summary>Leaves the lane; only the first call counts.</summary>
         public void Dispose()
         {
@@ -101,6 +119,7 @@ internal sealed class ReconnectGovernor
     {
         private readonly ReconnectGovernor _governor;
         private readonly Dictionary<long, int> _booked = [];
+        private readonly Queue<long> _admitted = new();
 
         internal Lane(ReconnectGovernor governor, string origin)
         {
@@ -129,7 +148,7 @@ internal sealed class ReconnectGovernor
             var slotTicks = SlotLength.Ticks;
             lock (_governor._gate)
             {
-                var perSlot = Math.Max(MinimumPerSlot, (int)(Members / (LongestSpread.Ticks / slotTicks)));
+                var perSlot = PerSlot();
                 var slot = due.UtcTicks / slotTicks;
                 Prune(now.UtcTicks / slotTicks);
                 while (_booked.TryGetValue(slot, out var count) && count >= perSlot)
@@ -142,6 +161,36 @@ internal sealed class ReconnectGovernor
                 return slotStart > due ? slotStart - now : delay;
             }
         }
+
+        /// <summary>
+        /// Lets a booked reconnection go now, or returns how long it waits first. Bookings spread the waits, but timers
+        /// that fire late (a process starved of CPU, a pause) fire together: the reconnections actually starting in any
+        /// <see cref="AdmissionWindow"/> are capped at twice the booked rate, so a pile-up is let out at that rate too.
+        /// </summary>
+        public TimeSpan Admit()
+        {
+            var now = _governor._timeProvider.GetUtcNow().UtcTicks;
+            lock (_governor._gate)
+            {
+                var limit = PerSlot() * (int)(AdmissionWindow.Ticks / SlotLength.Ticks) * AdmissionSlack;
+                while (_admitted.Count > 0 && _admitted.Peek() <= now - AdmissionWindow.Ticks)
+                {
+                    _admitted.Dequeue();
+                }
+
+                if (_admitted.Count < limit)
+                {
+                    _admitted.Enqueue(now);
+                    return TimeSpan.Zero;
+                }
+
+                // The oldest admission leaves the window then: always later than now, so a caller never spins.
+                return TimeSpan.FromTicks(_admitted.Peek() + AdmissionWindow.Ticks - now);
+            }
+        }
+
+        // Guarded by the governor's lock.
+        private int PerSlot() => Math.Max(MinimumPerSlot, (int)(Members / (LongestSpread.Ticks / SlotLength.Ticks)));
 
         private void Prune(long currentSlot)
         {

@@ -265,6 +265,12 @@ internal sealed partial class SseSubscriptionEnumerator<T> : IAsyncEnumerator<Ss
     private async ValueTask<SseConnection?> ConnectOnceAsync(CancellationToken cancellationToken)
     {
         _attempts++;
+        if (_attempts > 1 && _lane is not null)
+        {
+            // A reconnection goes when its booked time has come and the lane is not piled up (timers that fired late).
+            await _lane.WaitForAdmissionAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         using var request = _requestFactory(new SseRequestContext(_attempts, _lastEventId))
             ?? throw new InvalidOperationException("The request factory returned null; it must return a new HttpRequestMessage for every attempt.");
         if (_lane is null && request.RequestUri is { } uri)
