@@ -26,7 +26,7 @@ internal static class EventStreamEndpoint
         var client = context.Connection.RemoteIpAddress is { } address ? $"{address}:{context.Connection.RemotePort}" : "?";
         if (store.Get(id) is not { } execution)
         {
-            StreamLog.Refused(log, id, client, StatusCodes.Status404NotFound, "no such execution");
+            StreamLog.Refused(log, StreamLog.Printable(id), client, StatusCodes.Status404NotFound, "no such execution");
             await ExecutionApi.UnknownExecution(id).ExecuteAsync(context);
             return;
         }

@@ -9,6 +9,10 @@ internal static partial class StreamLog
 {
     public const string Category = "ResilientSse.ReferenceServer.Streams";
 
+    /// <summary>An id from the request line as it may be logged: control characters (a decoded %0A) become '?', so one request is one line.</summary>
+    public static string Printable(string value) =>
+        value.Any(char.IsControl) ? string.Concat(value.Select(c => char.IsControl(c) ? '?' : c)) : value;
+
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "stream {ExecutionId} from {Client}: opened, {Resume}")]
     public static partial void Opened(ILogger logger, string executionId, string client, string resume);
 

@@ -86,6 +86,21 @@ public sealed class StreamRequestLogTests
     }
 
     [Fact]
+    public async Task Stream_UnknownIdWithAnEncodedNewline_IsLoggedOnOneLine()
+    {
+        var (server, logs) = await StartAsync();
+        await using var _ = server;
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        using var response = await http.GetAsync("workflow/executions/wf%0Aforged/stream");
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        var line = Assert.Single(Lines(logs));
+        Assert.Equal("stream wf?forged from ", line[..22]);
+        Assert.DoesNotContain('\n', line);
+    }
+
+    [Fact]
     public async Task RequestLogOff_StreamsAreNotLogged()
     {
         var (server, logs) = await StartAsync(o => o.RequestLog = false);
