@@ -28,6 +28,8 @@ internal sealed class ReconnectGovernor
     /// <summary>The window <see cref="Lane.Admit"/> counts reconnections over.</summary>
     private static readonly TimeSpan AdmissionWindow = TimeSpan.FromMilliseconds(100);
 
+    private static readonly TimeSpan MinimumAdmissionWait = TimeSpan.FromMilliseconds(1);
+
     /// <summary>How many times the booked rate a window admits before it defers: room for jitter, none for a pile-up.</summary>
     private const int AdmissionSlack = 2;
     private static readonly ConditionalWeakTable<TimeProvider, ReconnectGovernor> ByClock = [];
@@ -169,11 +171,14 @@ internal sealed class ReconnectGovernor
         /// </summary>
         public TimeSpan Admit()
         {
-            var now = _governor._timeProvider.GetUtcNow().UtcTicks;
+            // The monotonic clock: a wall clock set back would hold admissions until it caught up.
+            var clock = _governor._timeProvider;
+            var now = clock.GetTimestamp();
+            var window = AdmissionWindow.Ticks * clock.TimestampFrequency / TimeSpan.TicksPerSecond;
             lock (_governor._gate)
             {
                 var limit = PerSlot() * (int)(AdmissionWindow.Ticks / SlotLength.Ticks) * AdmissionSlack;
-                while (_admitted.Count > 0 && _admitted.Peek() <= now - AdmissionWindow.Ticks)
+                while (_admitted.Count > 0 && _admitted.Peek() <= now - window)
                 {
                     _admitted.Dequeue();
                 }
@@ -184,8 +189,10 @@ internal sealed class ReconnectGovernor
                     return TimeSpan.Zero;
                 }
 
-                // The oldest admission leaves the window then: always later than now, so a caller never spins.
-                return TimeSpan.FromTicks(_admitted.Peek() + AdmissionWindow.Ticks - now);
+                // The oldest admission leaves the window then: later than now and at most one window away, so a caller
+                // never spins (a millisecond at least, never a zero that would read as admitted) nor waits longer.
+                var wait = clock.GetElapsedTime(now, _admitted.Peek() + window);
+                return wait > MinimumAdmissionWait ? wait : MinimumAdmissionWait;
             }
         }
 
