@@ -22,17 +22,9 @@ internal static class FixtureServer
     /// <summary>Starts the server as a child process of this harness and returns it with its address.</summary>
     public static async Task<(Process Process, Uri Address)> StartAsync(int events)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardInput = true };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(FixtureServer).Assembly.Location);
-        }
-
-        start.ArgumentList.Add("serve-fixture");
-        start.ArgumentList.Add(events.ToString(CultureInfo.InvariantCulture));
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The fixture server did not start.");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var line = await process.StandardOutput.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException("The fixture server exited.");
-        return (process, new Uri(line[(line.LastIndexOf(' ') + 1)..]));
+        var (process, line) = await SelfProcess.StartAsync(["serve-fixture", events.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(30));
+        return line is null
+            ? throw new InvalidOperationException("The fixture server exited.")
+            : (process, new Uri(line[(line.LastIndexOf(' ') + 1)..]));
     }
 }

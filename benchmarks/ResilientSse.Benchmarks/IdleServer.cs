@@ -21,19 +21,7 @@ internal sealed class IdleServer : IDisposable
     /// <summary>Starts the child with HTTP/1.1 addresses <paramref name="urls"/> and h2c addresses <paramref name="http2Urls"/> (<c>-</c> for none).</summary>
     public static async Task<IdleServer> StartChildAsync(string urls, string http2Urls, int maxLive)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(IdleServer).Assembly.Location);
-        }
-
-        foreach (var argument in new[] { IdleHarness.ServerMode, urls, maxLive.ToString(CultureInfo.InvariantCulture), http2Urls })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start)!;
-        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var (process, line) = await SelfProcess.StartAsync([IdleHarness.ServerMode, urls, maxLive.ToString(CultureInfo.InvariantCulture), http2Urls], TimeSpan.FromSeconds(60));
         if (line != "ready")
         {
             process.Kill();
