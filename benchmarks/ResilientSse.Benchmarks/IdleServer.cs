@@ -41,6 +41,7 @@ internal sealed class IdleServer : IDisposable
             MaxLiveExecutions = int.Parse(args[2], CultureInfo.InvariantCulture),
             MaxDelayMs = 600_000,
             Http2Urls = args[3] == "-" ? null : args[3],
+            RequestLog = false,
         };
 
         await using var server = await ReferenceServerHost.StartAsync(options);

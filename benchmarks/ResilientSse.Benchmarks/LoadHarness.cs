@@ -27,6 +27,7 @@ internal static class LoadHarness
         {
             Urls = "http://127.0.0.1:0",
             Store = ReferenceStoreKind.Memory,
+            RequestLog = false,
             RetryMilliseconds = 50,
             MaxLiveExecutions = watches + 10,
             Faults = incidentOnly

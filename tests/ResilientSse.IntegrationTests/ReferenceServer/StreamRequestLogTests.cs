@@ -16,7 +16,7 @@ public sealed class StreamRequestLogTests
     [Fact]
     public async Task Stream_ResumedAndReadToTheEnd_LogsTheResumePointAndTheTerminalEnding()
     {
-        var (server, logs) = await StartAsync();
+        var (server, logs, _) = await StartAsync();
         await using var _ = server;
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
         var id = await server.StartExecutionAsync("quick");
@@ -33,7 +33,7 @@ public sealed class StreamRequestLogTests
     [Fact]
     public async Task Stream_CutBeforeTheTerminalEvent_LogsTheCutAndTheLastIdWritten()
     {
-        var (server, logs) = await StartAsync(o => o.Faults.DropBeforeTerminal = true);
+        var (server, logs, _) = await StartAsync(o => o.Faults.DropBeforeTerminal = true);
         await using var _ = server;
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
         var id = await server.StartExecutionAsync("quick");
@@ -49,7 +49,7 @@ public sealed class StreamRequestLogTests
     [Fact]
     public async Task Stream_ClientGoesAway_LogsThatTheClientClosedTheConnection()
     {
-        var (server, logs) = await StartAsync(o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(100));
+        var (server, logs, logged) = await StartAsync(o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(100));
         await using var _ = server;
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
         var id = await server.StartExecutionAsync("very-long", new { stages = 5, delayMs = 60_000 });
@@ -61,10 +61,12 @@ public sealed class StreamRequestLogTests
             Assert.True(await body.ReadAsync(buffer) > 0);
         }
 
-        // The server learns of the close on its next write (a heartbeat at the latest): bounded at 10 s.
-        for (var i = 0; i < 200 && !Lines(logs).Any(l => l.Contains(": ended after", StringComparison.Ordinal)); i++)
+        // The server learns of the close on its next write (a heartbeat at the latest): each log record wakes the wait,
+        // bounded at 10 s.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!Lines(logs).Any(l => l.Contains(": ended after", StringComparison.Ordinal)))
         {
-            await Task.Delay(50);
+            await logged.WaitAsync(timeout.Token);
         }
 
         Assert.Contains(Lines(logs), l => l.StartsWith($"stream {id} ", StringComparison.Ordinal) && l.EndsWith(": the client closed the connection", StringComparison.Ordinal));
@@ -73,7 +75,7 @@ public sealed class StreamRequestLogTests
     [Fact]
     public async Task Stream_NothingLeftToSend_LogsThe204AndWhy()
     {
-        var (server, logs) = await StartAsync();
+        var (server, logs, _) = await StartAsync();
         await using var _ = server;
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
         var id = await server.StartExecutionAsync("quick");
@@ -88,7 +90,7 @@ public sealed class StreamRequestLogTests
     [Fact]
     public async Task Stream_UnknownIdWithAnEncodedNewline_IsLoggedOnOneLine()
     {
-        var (server, logs) = await StartAsync();
+        var (server, logs, _) = await StartAsync();
         await using var _ = server;
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
 
@@ -103,7 +105,7 @@ public sealed class StreamRequestLogTests
     [Fact]
     public async Task RequestLogOff_StreamsAreNotLogged()
     {
-        var (server, logs) = await StartAsync(o => o.RequestLog = false);
+        var (server, logs, _) = await StartAsync(o => o.RequestLog = false);
         await using var _ = server;
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
         var id = await server.StartExecutionAsync("quick");
@@ -114,15 +116,19 @@ public sealed class StreamRequestLogTests
         Assert.Empty(Lines(logs));
     }
 
-    private static async Task<(ReferenceServerHost Server, FakeLogCollector Logs)> StartAsync(Action<ReferenceServerOptions>? configure = null)
+    /// <summary>Starts a server whose log is collected; <c>Logged</c> is released once per record written.</summary>
+    private static async Task<(ReferenceServerHost Server, FakeLogCollector Logs, SemaphoreSlim Logged)> StartAsync(Action<ReferenceServerOptions>? configure = null)
     {
-        var provider = new FakeLoggerProvider();
+        var logged = new SemaphoreSlim(0);
+        var collector = FakeLogCollector.Create(new FakeLogCollectorOptions { OutputSink = _ => logged.Release() });
+        var provider = new FakeLoggerProvider(collector);
         var server = await ReferenceServers.StartAsync(o =>
         {
             o.ConfigureLogging = logging => logging.AddProvider(provider);
+            o.RequestLog = true;
             configure?.Invoke(o);
         });
-        return (server, provider.Collector);
+        return (server, collector, logged);
     }
 
     private static List<string> Lines(FakeLogCollector logs) =>

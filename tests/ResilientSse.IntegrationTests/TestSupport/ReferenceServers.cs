@@ -9,7 +9,9 @@ internal static class ReferenceServers
 {
     public static Task<ReferenceServerHost> StartAsync(Action<ReferenceServerOptions>? configure = null)
     {
-        var options = new ReferenceServerOptions { Urls = "http://127.0.0.1:0", Store = ReferenceStoreKind.Memory, RetryMilliseconds = 50 };
+        // No request log on the console: thousands of streams in one test would only queue lines nobody reads
+        // (StreamRequestLogTests turns it on and collects it).
+        var options = new ReferenceServerOptions { Urls = "http://127.0.0.1:0", Store = ReferenceStoreKind.Memory, RetryMilliseconds = 50, RequestLog = false };
         configure?.Invoke(options);
         return ReferenceServerHost.StartAsync(options);
     }
