@@ -64,8 +64,9 @@ internal static class EventStreamEndpoint
 
         StreamLog.Opened(log, id, client, after == 0 ? "from the start" : $"resuming after {after} ({via})");
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-        var stream = new EventStreamWriter(context, id, faults, stopping.Token) { LastId = after };
+        var stream = new EventStreamWriter(context, id, faults, stopping.Token, options.TimeProvider) { LastId = after };
         var subscriber = hub.Subscribe(id);
+        subscriber.Direct = stream;
         string reason;
         try
         {
@@ -120,7 +121,8 @@ internal static class EventStreamEndpoint
                 {
                     if (stored.IsTerminal)
                     {
-                        return "the execution ended";
+                        // Written by the publisher (which wakes the loop with it), or during the replay.
+                        return stream.EndReason ?? "the execution ended";
                     }
 
                     continue;
@@ -145,7 +147,7 @@ internal static class EventStreamEndpoint
                 return $"the client fell more than {options.SubscriberBufferSize} events behind; it resumes from the log";
             }
 
-            if (!await stream.WaitOrHeartbeatAsync(subscriber.Reader, options.HeartbeatInterval, options.TimeProvider))
+            if (!await stream.WaitOrHeartbeatAsync(subscriber.Reader, options.HeartbeatInterval))
             {
                 return stream.Gone ? EventStreamWriter.ClientGone : $"the client fell more than {options.SubscriberBufferSize} events behind; it resumes from the log";
             }

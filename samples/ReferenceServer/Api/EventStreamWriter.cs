@@ -11,9 +11,10 @@ namespace ResilientSse.ReferenceServer.Api;
 
 /// <summary>
 /// Writes one SSE response: proxy-friendly headers, events written as their shared pre-encoded frames (every ready
-/// event buffered, then one flush), faults applied to delivery only.
+/// event buffered, then one flush), faults applied to delivery only. While the stream is caught up and idle, live
+/// events are written by the publishing thread itself (see EventStreamWriter.Live.cs).
 /// </summary>
-internal sealed class EventStreamWriter(HttpContext context, string executionId, FaultInjector faults, CancellationToken cancellationToken)
+internal sealed partial class EventStreamWriter(HttpContext context, string executionId, FaultInjector faults, CancellationToken cancellationToken, TimeProvider? timeProvider = null)
 {
     // A replay of a long log is sent in pieces of about this size rather than buffered whole.
     private const int FlushThreshold = 16 * 1024;
@@ -23,7 +24,11 @@ internal sealed class EventStreamWriter(HttpContext context, string executionId,
     private static readonly byte[] Heartbeat = ": keep-alive\n\n"u8.ToArray();
 
     private readonly PipeWriter _body = context.Response.BodyWriter;
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private long _unflushed;
+
+    // When the last flush was started: a heartbeat is due once the stream has been silent for a whole interval.
+    private long _lastFlush;
 
     /// <summary>Gets whether the client has gone: a flush found the response completed.</summary>
     public bool Gone { get; private set; }
@@ -113,36 +118,9 @@ internal sealed class EventStreamWriter(HttpContext context, string executionId,
         }
 
         _unflushed = 0;
+        Volatile.Write(ref _lastFlush, _time.GetTimestamp());
         var result = await _body.FlushAsync(cancellationToken);
         Gone |= result.IsCompleted || result.IsCanceled;
-    }
-
-    /// <summary>Waits for live events, writing a heartbeat whenever the interval passes in silence; false when no more can come.</summary>
-    public async ValueTask<bool> WaitOrHeartbeatAsync(ChannelReader<StoredEvent> reader, TimeSpan interval, TimeProvider timeProvider)
-    {
-        var ready = reader.WaitToReadAsync(cancellationToken);
-        if (ready.IsCompleted)
-        {
-            return await ready;
-        }
-
-        var waiting = ready.AsTask();
-        while (true)
-        {
-            try
-            {
-                return await waiting.WaitAsync(interval, timeProvider, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                Buffer(Heartbeat);
-                await FlushAsync();
-                if (Gone)
-                {
-                    return false;
-                }
-            }
-        }
     }
 
     private void Buffer(ReadOnlySpan<byte> bytes)

@@ -11,6 +11,9 @@ internal sealed class FaultInjector(ReferenceFaultOptions faults)
 
     public ReferenceFaultOptions Options => faults;
 
+    /// <summary>Gets whether any fault acts on the delivery of events (drops and stalls), as opposed to refusing streams.</summary>
+    public bool AffectsDelivery => faults.DropProbability > 0 || faults.DropBeforeTerminal || faults.StallProbability > 0;
+
     public bool RefuseStream() => Roll(faults.UnavailableRate);
 
     public bool DropAfterEvent() => Roll(faults.DropProbability);
