@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Time.Testing;
+using ResilientSse.IntegrationTests.TestSupport;
 using ResilientSse.ReferenceServer;
 using ResilientSse.ReferenceServer.Api;
 using ResilientSse.ReferenceServer.Engine;
@@ -160,20 +161,6 @@ public sealed class EventStreamWriterLiveTests
             wake = Wake;
             Offered.Add(stored.Id);
             return Accept;
-        }
-    }
-
-    /// <summary>A response body that counts the flushes that reach it (on a socket, each is a send).</summary>
-    private sealed class CountingStream : MemoryStream
-    {
-        public int Flushes { get; private set; }
-
-        public string Text => Encoding.UTF8.GetString(ToArray());
-
-        public override Task FlushAsync(CancellationToken cancellationToken)
-        {
-            Flushes++;
-            return base.FlushAsync(cancellationToken);
         }
     }
 }

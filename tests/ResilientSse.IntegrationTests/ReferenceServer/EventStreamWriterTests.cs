@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using ResilientSse.IntegrationTests.TestSupport;
 using ResilientSse.ReferenceServer;
 using ResilientSse.ReferenceServer.Api;
 using ResilientSse.ReferenceServer.Engine;
@@ -79,17 +80,5 @@ public sealed class EventStreamWriterTests
         var writer = new EventStreamWriter(context, "e", new FaultInjector(new ReferenceFaultOptions()), CancellationToken.None);
         await writer.StartAsync(50);
         return (writer, body);
-    }
-
-    /// <summary>A response body that counts the flushes that reach it (on a socket, each is a send).</summary>
-    private sealed class CountingStream : MemoryStream
-    {
-        public int Flushes { get; private set; }
-
-        public override Task FlushAsync(CancellationToken cancellationToken)
-        {
-            Flushes++;
-            return base.FlushAsync(cancellationToken);
-        }
     }
 }
