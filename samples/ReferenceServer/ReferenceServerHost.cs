@@ -86,7 +86,11 @@ public sealed class ReferenceServerHost : IAsyncDisposable
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(options);
-        AddStore(builder.Services, options);
+        // Connected here, before the host starts: a Redis that cannot be reached stops the start with its reason.
+        var redis = options.Store == ReferenceStoreKind.Redis
+            ? await RedisExecutionStore.ConnectAsync(options.Redis!, options.RedisKeyPrefix, NodeId(), options.LeaseTime).ConfigureAwait(false)
+            : null;
+        AddStore(builder.Services, options, redis);
         builder.Services.AddSingleton<ExecutionHub>();
         builder.Services.AddSingleton<ExecutionEngine>();
         builder.Services.AddSingleton<WorkflowCatalog>();
@@ -98,7 +102,7 @@ public sealed class ReferenceServerHost : IAsyncDisposable
         {
             UseErrorAnswers(app);
             ExecutionApi.Map(app);
-            var interrupted = app.Services.GetRequiredService<ExecutionEngine>().EndInterrupted();
+            var interrupted = await app.Services.GetRequiredService<ExecutionEngine>().EndInterruptedAsync(cancellationToken).ConfigureAwait(false);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
             return new ReferenceServerHost(app, options, new Uri(address.TrimEnd('/') + "/"), interrupted)
@@ -115,9 +119,9 @@ public sealed class ReferenceServerHost : IAsyncDisposable
         }
     }
 
-    private const int MinThreadsForRedis = 256;
+    private static string NodeId() => $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
-    private static void AddStore(IServiceCollection services, ReferenceServerOptions options)
+    private static void AddStore(IServiceCollection services, ReferenceServerOptions options, RedisExecutionStore? redis)
     {
         switch (options.Store)
         {
@@ -128,16 +132,10 @@ public sealed class ReferenceServerHost : IAsyncDisposable
                 services.AddSingleton<IExecutionStore>(_ => new SqliteExecutionStore(options.DatabasePath));
                 break;
             default:
-                // The store's interface is synchronous: on Redis each call holds a pool thread until a reply that other pool
-                // threads deliver. Too few threads under a burst of streams starve those replies into time-outs (StackExchange.Redis's
-                // advice for time-outs whose WORKER busy count exceeds the minimum): start with enough of them.
-                ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-                ThreadPool.SetMinThreads(Math.Max(workers, MinThreadsForRedis), completionPorts);
+                ArgumentNullException.ThrowIfNull(redis);
 
-                // Connected here, before the host starts: a Redis that cannot be reached stops the start with its reason.
-                var nodeId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
-                var redis = new RedisExecutionStore(options.Redis!, options.RedisKeyPrefix, nodeId, options.LeaseTime);
-                // Registered through factories, so that the container disposes the store (and its connection) with the host.
+                // The store is asynchronous: a request waiting on Redis holds no thread, so the pool's defaults serve
+                // thousands of streams. Registered through factories, so that the container disposes the store (and its connection) with the host.
                 services.AddSingleton(_ => redis);
                 services.AddSingleton<IExecutionStore>(sp => sp.GetRequiredService<RedisExecutionStore>());
                 services.AddSingleton(sp => new RedisEventRelay(redis, sp.GetRequiredService<ExecutionHub>(), TimeProvider.System, sp.GetRequiredService<ILogger<RedisEventRelay>>()));

@@ -24,7 +24,7 @@ internal static class EventStreamEndpoint
     {
         var log = loggers.CreateLogger(StreamLog.Category);
         var client = context.Connection.RemoteIpAddress is { } address ? $"{address}:{context.Connection.RemotePort}" : "?";
-        if (store.Get(id) is not { } execution)
+        if (await store.GetAsync(id, context.RequestAborted) is not { } execution)
         {
             StreamLog.Refused(log, StreamLog.Printable(id), client, StatusCodes.Status404NotFound, "no such execution");
             await ExecutionApi.UnknownExecution(id).ExecuteAsync(context);
@@ -70,7 +70,7 @@ internal static class EventStreamEndpoint
         string reason;
         try
         {
-            reason = await WriteAsync(stream, store, subscriber, id, options);
+            reason = await WriteAsync(stream, store, subscriber, id, options, stopping.Token);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -89,13 +89,13 @@ internal static class EventStreamEndpoint
     }
 
     /// <summary>Writes the stream; returns why it ended, for the request log.</summary>
-    private static async Task<string> WriteAsync(EventStreamWriter stream, IExecutionStore store, Subscriber subscriber, string id, ReferenceServerOptions options)
+    private static async Task<string> WriteAsync(EventStreamWriter stream, IExecutionStore store, Subscriber subscriber, string id, ReferenceServerOptions options, CancellationToken cancellationToken)
     {
         await stream.StartAsync(options.RetryMilliseconds);
 
         // The subscriber was registered before the log is read: events appended meanwhile arrive on both paths,
         // and the id check below keeps each exactly once.
-        foreach (var stored in store.ReadAfter(id, stream.LastId))
+        foreach (var stored in await store.ReadAfterAsync(id, stream.LastId, cancellationToken))
         {
             if (!await stream.DeliverAsync(stored) || stored.IsTerminal)
             {
@@ -108,7 +108,7 @@ internal static class EventStreamEndpoint
         // A Last-Event-ID beyond the log of an execution that has ended leaves nothing to write: end the response
         // rather than keep it open with heartbeats for events that will never come. (If the run ended while the log
         // was being replayed, the rest is waiting in the subscriber's channel, and the loop below writes it.)
-        if (store.Get(id) is { IsTerminal: true } ended && stream.LastId >= ended.LastEventId)
+        if (await store.GetAsync(id, cancellationToken) is { IsTerminal: true } ended && stream.LastId >= ended.LastEventId)
         {
             return "the execution has ended and nothing is left to send";
         }

@@ -37,10 +37,11 @@ internal static class ExecutionApi
             writer.WriteEndArray();
         }));
         app.MapPost("/workflow/executions", CreateAsync);
-        app.MapGet("/workflow/executions", ([FromServices] IExecutionStore store) => SnapshotJson.ListResult(store.List()));
-        app.MapGet("/workflow/executions/{id}", (string id, [FromServices] IExecutionStore store) =>
-            store.Get(id) is { } execution ? SnapshotJson.Result(execution) : UnknownExecution(id));
-        app.MapPost("/workflow/executions/{id}/cancel", Cancel);
+        app.MapGet("/workflow/executions", async (HttpContext context, [FromServices] IExecutionStore store) =>
+            SnapshotJson.ListResult(await store.ListAsync(context.RequestAborted)));
+        app.MapGet("/workflow/executions/{id}", async (HttpContext context, string id, [FromServices] IExecutionStore store) =>
+            await store.GetAsync(id, context.RequestAborted) is { } execution ? SnapshotJson.Result(execution) : UnknownExecution(id));
+        app.MapPost("/workflow/executions/{id}/cancel", CancelAsync);
         var stream = app.MapGet("/workflow/executions/{id}/stream", EventStreamEndpoint.HandleAsync);
         if (app.Services.GetService<RedisEventRelay>() is { } relay)
         {
@@ -53,11 +54,11 @@ internal static class ExecutionApi
         }
     }
 
-    private static IResult Cancel(HttpContext context, string id, [FromServices] ExecutionEngine engine)
+    private static async Task<IResult> CancelAsync(HttpContext context, string id, [FromServices] ExecutionEngine engine)
     {
         try
         {
-            return engine.Cancel(id) switch
+            return await engine.CancelAsync(id, context.RequestAborted) switch
             {
                 (null, _) => UnknownExecution(id),
                 ({ } execution, true) => Problems.Conflict($"Execution '{id}' is already {execution.Status}; a terminal status never changes."),
@@ -143,7 +144,7 @@ internal static class ExecutionApi
             ExecutionRecord execution;
             try
             {
-                execution = engine.Start(workflowId, plan);
+                execution = await engine.StartAsync(workflowId, plan, context.RequestAborted);
             }
             catch (TooManyExecutionsException ex)
             {

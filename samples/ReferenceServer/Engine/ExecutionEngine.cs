@@ -9,7 +9,8 @@ namespace ResilientSse.ReferenceServer.Engine;
 
 /// <summary>
 /// Runs executions and writes their event logs: each event is appended to the store first, then offered to live
-/// subscribers. Appends to an execution are serialised, so ids are 1, 2, … with no gap and a terminal event is always the last.
+/// subscribers. Appends to an execution are serialised (one <see cref="AppendGates"/> gate per execution, held across the
+/// store's asynchronous write), so ids are 1, 2, … with no gap and a terminal event is always the last.
 /// On a shared store other servers append too: the store refuses an append that is not the next id, and the engine
 /// then decides again from the record as it is now; live events reach subscribers from the store's feed instead.
 /// </summary>
@@ -29,7 +30,7 @@ internal sealed class ExecutionEngine : IAsyncDisposable
     private readonly TimeProvider _time;
     // Appends to one execution are serialised (ids without gaps); appends to different ones proceed side by side,
     // which a store with round trips (Redis) needs under many concurrent runs.
-    private readonly Lock[] _appendLocks = [.. Enumerable.Range(0, 64).Select(_ => new Lock())];
+    private readonly AppendGates _gates = new();
     private readonly ConcurrentDictionary<string, (Task Task, CancellationTokenSource Cancel)> _runs = new();
     private readonly CancellationTokenSource _shutdown = new();
     private int _live;
@@ -44,7 +45,7 @@ internal sealed class ExecutionEngine : IAsyncDisposable
     }
 
     /// <summary>Ends every execution left running by a previous server with <c>workflow.failed</c>, so no watcher waits forever.</summary>
-    public int EndInterrupted()
+    public async Task<int> EndInterruptedAsync(CancellationToken cancellationToken = default)
     {
         if (_store.IsShared)
         {
@@ -52,16 +53,16 @@ internal sealed class ExecutionEngine : IAsyncDisposable
             return 0;
         }
 
-        var unfinished = _store.ListUnfinished();
+        var unfinished = await _store.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false);
         foreach (var execution in unfinished)
         {
             if (execution.LastEventId == 0)
             {
                 // Left by a server that wrote the execution and its workflow.started in two steps and stopped between them.
-                TryAppend(execution.Id, "workflow.started", new JsonObject { ["workflowId"] = execution.WorkflowId }, record => record);
+                await TryAppendAsync(execution.Id, "workflow.started", new JsonObject { ["workflowId"] = execution.WorkflowId }, record => record).ConfigureAwait(false);
             }
 
-            AppendTerminal(execution.Id, "workflow.failed", ExecutionStatuses.Failed, output: null, error: RestartError);
+            await AppendTerminalAsync(execution.Id, "workflow.failed", ExecutionStatuses.Failed, output: null, error: RestartError).ConfigureAwait(false);
         }
 
         return unfinished.Count;
@@ -70,7 +71,7 @@ internal sealed class ExecutionEngine : IAsyncDisposable
     /// <summary>Creates an execution of <paramref name="workflowId"/>, with its <c>workflow.started</c> in the same write, and starts running it.</summary>
     /// <exception cref="TooManyExecutionsException">As many executions as allowed are running.</exception>
     /// <exception cref="ServerStoppingException">The server is stopping.</exception>
-    public ExecutionRecord Start(string workflowId, WorkflowPlan plan)
+    public async Task<ExecutionRecord> StartAsync(string workflowId, WorkflowPlan plan, CancellationToken cancellationToken = default)
     {
         // A place is reserved before anything is created, and given back when the run ends: exact under any concurrency.
         if (Interlocked.Increment(ref _live) > _options.MaxLiveExecutions)
@@ -86,13 +87,14 @@ internal sealed class ExecutionEngine : IAsyncDisposable
             var now = _time.GetUtcNow();
             execution = new ExecutionRecord(ExecutionIds.Create(now), workflowId, ExecutionStatuses.Running, now, null, null, 1, null, null);
             var started = new StoredEvent(1, "workflow.started", Payload(execution.Id, new JsonObject { ["workflowId"] = workflowId }));
-            lock (AppendLock(execution.Id))
+            using (await _gates.EnterAsync(execution.Id).ConfigureAwait(false))
             {
                 if (_shutdown.IsCancellationRequested)
                 {
                     throw new ServerStoppingException();
                 }
-                _store.Create(execution, started);
+
+                await _store.CreateAsync(execution, started, cancellationToken).ConfigureAwait(false);
             }
 
             cancel = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
@@ -107,24 +109,23 @@ internal sealed class ExecutionEngine : IAsyncDisposable
         _runs[execution.Id] = placeholder;
 
         // The run removes itself when it ends, possibly before Task.Run returns: only replace the placeholder.
-        _runs.TryUpdate(execution.Id, (Task.Run(() => RunAsync(execution.Id, plan, cancel.Token)), cancel), placeholder);
-        return _store.Get(execution.Id)!;
+        _runs.TryUpdate(execution.Id, (Task.Run(() => RunAsync(execution.Id, plan, cancel.Token), CancellationToken.None), cancel), placeholder);
+        return await _store.GetAsync(execution.Id, cancellationToken).ConfigureAwait(false) ?? execution;
     }
 
     /// <summary>Cancels a running execution; returns null when it is unknown, and the record unchanged when it was already terminal.</summary>
     /// <exception cref="ServerStoppingException">The server is stopping.</exception>
-    public (ExecutionRecord? Execution, bool Conflict) Cancel(string id)
+    public async Task<(ExecutionRecord? Execution, bool Conflict)> CancelAsync(string id, CancellationToken cancellationToken = default)
     {
-        if (_store.Get(id) is not { } execution)
+        if (await _store.GetAsync(id, cancellationToken).ConfigureAwait(false) is not { } execution)
         {
             return (null, false);
         }
 
-
-        if (!AppendTerminal(id, "workflow.cancelled", ExecutionStatuses.Cancelled, output: null, error: "cancelled by request"))
+        if (!await AppendTerminalAsync(id, "workflow.cancelled", ExecutionStatuses.Cancelled, output: null, error: "cancelled by request").ConfigureAwait(false))
         {
             // Not appended: the execution had ended — or the server is stopping, and it is still running.
-            var current = _store.Get(id);
+            var current = await _store.GetAsync(id, cancellationToken).ConfigureAwait(false);
             return current is { IsTerminal: false } ? throw new ServerStoppingException() : (current, true);
         }
 
@@ -140,14 +141,14 @@ internal sealed class ExecutionEngine : IAsyncDisposable
             }
         }
 
-        return (_store.Get(id) ?? execution, false);
+        return (await _store.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? execution, false);
     }
 
     /// <summary>Gets the ids of the executions this server is running.</summary>
     public IReadOnlyList<string> RunningIds => [.. _runs.Keys];
 
     /// <summary>Ends an execution whose server is gone (its lease expired) with <c>workflow.failed</c>; returns whether it did.</summary>
-    public bool EndLost(string id) => AppendTerminal(id, "workflow.failed", ExecutionStatuses.Failed, output: null, error: NodeLostError);
+    public ValueTask<bool> EndLostAsync(string id) => AppendTerminalAsync(id, "workflow.failed", ExecutionStatuses.Failed, output: null, error: NodeLostError);
 
     /// <summary>Stops running <paramref name="id"/> here without writing anything: another server ended it or holds it now.</summary>
     public void Abandon(string id)
@@ -185,7 +186,7 @@ internal sealed class ExecutionEngine : IAsyncDisposable
             for (var stage = 1; stage <= plan.Stages; stage++)
             {
                 var nodeId = "stage-" + stage.ToString(CultureInfo.InvariantCulture);
-                if (!TryAppend(id, "node.started", new JsonObject { ["nodeId"] = nodeId }, r => r))
+                if (!await TryAppendAsync(id, "node.started", new JsonObject { ["nodeId"] = nodeId }, r => r).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -194,9 +195,9 @@ internal sealed class ExecutionEngine : IAsyncDisposable
                 if (stage == plan.FailingStage)
                 {
                     var error = $"{nodeId} failed: the workflow is built to fail here";
-                    if (TryAppend(id, "node.failed", new JsonObject { ["nodeId"] = nodeId, ["error"] = error }, r => r))
+                    if (await TryAppendAsync(id, "node.failed", new JsonObject { ["nodeId"] = nodeId, ["error"] = error }, r => r).ConfigureAwait(false))
                     {
-                        AppendTerminal(id, "workflow.failed", ExecutionStatuses.Failed, output: null, error: error);
+                        await AppendTerminalAsync(id, "workflow.failed", ExecutionStatuses.Failed, output: null, error: error).ConfigureAwait(false);
                     }
 
                     return;
@@ -204,13 +205,13 @@ internal sealed class ExecutionEngine : IAsyncDisposable
 
                 // The label is not ASCII on purpose: clients must handle UTF-8 split across reads (and proxies cut inside it).
                 var output = new JsonObject { ["delayed"] = plan.DelayMs > 0, ["label"] = "étape " + nodeId[6..] + " ✓" };
-                if (!TryAppend(id, "node.completed", new JsonObject { ["nodeId"] = nodeId, ["output"] = output }, r => r))
+                if (!await TryAppendAsync(id, "node.completed", new JsonObject { ["nodeId"] = nodeId, ["output"] = output }, r => r).ConfigureAwait(false))
                 {
                     return;
                 }
             }
 
-            AppendTerminal(id, "workflow.completed", ExecutionStatuses.Completed, new JsonObject { ["stages"] = plan.Stages }, error: null);
+            await AppendTerminalAsync(id, "workflow.completed", ExecutionStatuses.Completed, new JsonObject { ["stages"] = plan.Stages }, error: null).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -227,10 +228,10 @@ internal sealed class ExecutionEngine : IAsyncDisposable
         }
     }
 
-    private bool AppendTerminal(string id, string type, string status, JsonObject? output, string? error)
+    private ValueTask<bool> AppendTerminalAsync(string id, string type, string status, JsonObject? output, string? error)
     {
         var data = new JsonObject { ["status"] = status };
-        return TryAppend(id, type, data, record =>
+        return TryAppendAsync(id, type, data, record =>
         {
             var completedAt = _time.GetUtcNow();
             var executionTime = (long)(completedAt - record.StartedAt).TotalMilliseconds;
@@ -252,39 +253,40 @@ internal sealed class ExecutionEngine : IAsyncDisposable
         return payload.ToJsonString(WireJson);
     }
 
-    private Lock AppendLock(string id) => _appendLocks[(uint)StringComparer.Ordinal.GetHashCode(id) % (uint)_appendLocks.Length];
-
     /// <summary>Appends an event unless the execution has ended or the server is stopping; returns whether it did.</summary>
-    private bool TryAppend(string id, string type, JsonObject data, Func<ExecutionRecord, ExecutionRecord> update)
+    /// <remarks>
+    /// Not cancellable: a run's token ends its stages, not a write it started (the terminal event of a cancel is written
+    /// before the run is cancelled, and a shutdown is checked before each write instead).
+    /// </remarks>
+    private async ValueTask<bool> TryAppendAsync(string id, string type, JsonObject data, Func<ExecutionRecord, ExecutionRecord> update)
     {
-        lock (AppendLock(id))
+        using var gate = await _gates.EnterAsync(id).ConfigureAwait(false);
+        while (true)
         {
-            while (true)
+            if (_shutdown.IsCancellationRequested || await _store.GetAsync(id).ConfigureAwait(false) is not { IsTerminal: false } record)
             {
-                if (_shutdown.IsCancellationRequested || _store.Get(id) is not { IsTerminal: false } record)
-                {
-                    return false;
-                }
-
-                var updated = update(record) with { LastEventId = record.LastEventId + 1 };
-                var stored = new StoredEvent(updated.LastEventId, type, Payload(id, data));
-                try
-                {
-                    _store.Append(stored, updated);
-                }
-                catch (AppendConflictException) when (_store.IsShared)
-                {
-                    // Another server appended first (a cancel, or the end of a run it took for lost): read again.
-                    continue;
-                }
-
-                if (!_store.IsShared)
-                {
-                    _hub.Publish(id, stored);
-                }
-
-                return true;
+                return false;
             }
+
+            var updated = update(record) with { LastEventId = record.LastEventId + 1 };
+            var stored = new StoredEvent(updated.LastEventId, type, Payload(id, data));
+            try
+            {
+                await _store.AppendAsync(stored, updated).ConfigureAwait(false);
+            }
+            catch (AppendConflictException) when (_store.IsShared)
+            {
+                // Another server appended first (a cancel, or the end of a run it took for lost): read again.
+                continue;
+            }
+
+            // Published under the gate: live subscribers get each execution's events in id order.
+            if (!_store.IsShared)
+            {
+                _hub.Publish(id, stored);
+            }
+
+            return true;
         }
     }
 }

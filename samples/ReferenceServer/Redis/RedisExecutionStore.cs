@@ -17,33 +17,50 @@ internal sealed class RedisExecutionStore : IExecutionStore
     private readonly ConnectionMultiplexer _connection;
     private readonly IDatabase _db;
     private readonly TimeSpan _leaseTime;
-    private readonly ManualResetEventSlim _connected = new(initialState: true);
+    private readonly Lock _connectionLock = new();
+    // Completed while the interactive connection is up; replaced by a pending one when it fails.
+    private TaskCompletionSource _restored = Up();
     private int _disposed;
 
-    /// <summary>Connects to <paramref name="configuration"/> (<c>host:port</c>).</summary>
-    /// <exception cref="RedisConnectionException">Redis cannot be reached.</exception>
-    public RedisExecutionStore(string configuration, string keyPrefix, string nodeId, TimeSpan leaseTime)
+    private RedisExecutionStore(ConnectionMultiplexer connection, string configuration, string keyPrefix, string nodeId, TimeSpan leaseTime)
     {
         Configuration = configuration;
         Keys = new RedisKeys(keyPrefix);
         NodeId = nodeId;
         _leaseTime = leaseTime;
-        _connection = ConnectionMultiplexer.Connect(Options(configuration));
+        _connection = connection;
         _connection.ConnectionFailed += (_, e) =>
         {
             if (e.ConnectionType == ConnectionType.Interactive)
             {
-                _connected.Reset();
+                lock (_connectionLock)
+                {
+                    if (_restored.Task.IsCompleted)
+                    {
+                        _restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    }
+                }
             }
         };
         _connection.ConnectionRestored += (_, e) =>
         {
             if (e.ConnectionType == ConnectionType.Interactive)
             {
-                _connected.Set();
+                lock (_connectionLock)
+                {
+                    _restored.TrySetResult();
+                }
             }
         };
         _db = _connection.GetDatabase();
+    }
+
+    /// <summary>Connects to <paramref name="configuration"/> (<c>host:port</c>).</summary>
+    /// <exception cref="RedisConnectionException">Redis cannot be reached.</exception>
+    public static async Task<RedisExecutionStore> ConnectAsync(string configuration, string keyPrefix, string nodeId, TimeSpan leaseTime)
+    {
+        var connection = await ConnectionMultiplexer.ConnectAsync(Options(configuration)).ConfigureAwait(false);
+        return new RedisExecutionStore(connection, configuration, keyPrefix, nodeId, leaseTime);
     }
 
     /// <summary>Gets the Redis address, <c>host:port</c>.</summary>
@@ -75,7 +92,7 @@ internal sealed class RedisExecutionStore : IExecutionStore
         return options;
     }
 
-    public void Create(ExecutionRecord execution, StoredEvent started)
+    public async ValueTask CreateAsync(ExecutionRecord execution, StoredEvent started, CancellationToken cancellationToken = default)
     {
         var (pairs, _) = RedisRecords.ToFields(execution);
         var args = new List<RedisValue>
@@ -84,32 +101,36 @@ internal sealed class RedisExecutionStore : IExecutionStore
         };
         args.AddRange(pairs);
         var keys = new[] { Keys.Execution(execution.Id), Keys.Log(execution.Id), Keys.Index, Keys.Unfinished, Keys.Sequence, Keys.Lease(execution.Id) };
-        if ((long)Evaluate(RedisScripts.Create, keys, [.. args]) != 1)
+        if ((long)await EvaluateAsync(RedisScripts.Create, keys, [.. args], cancellationToken).ConfigureAwait(false) != 1)
         {
             throw new InvalidOperationException($"Execution {execution.Id} exists already.");
         }
     }
 
-    public ExecutionRecord? Get(string id) => RedisRecords.FromFields(id, Call(db => db.HashGetAll(Keys.Execution(id))));
+    public async ValueTask<ExecutionRecord?> GetAsync(string id, CancellationToken cancellationToken = default) =>
+        RedisRecords.FromFields(id, await CallAsync(db => db.HashGetAllAsync(Keys.Execution(id)), cancellationToken).ConfigureAwait(false));
 
-    public IReadOnlyList<ExecutionRecord> List()
+    public async ValueTask<IReadOnlyList<ExecutionRecord>> ListAsync(CancellationToken cancellationToken = default)
     {
-        return Call(db => Read(db.SortedSetRangeByRank(Keys.Index, order: Order.Descending))).Select(r => r.Record).ToList();
+        var ids = await CallAsync(db => db.SortedSetRangeByRankAsync(Keys.Index, order: Order.Descending), cancellationToken).ConfigureAwait(false);
+        return (await ReadAsync(ids, cancellationToken).ConfigureAwait(false)).Select(r => r.Record).ToList();
     }
 
-    public IReadOnlyList<ExecutionRecord> ListUnfinished()
+    public async ValueTask<IReadOnlyList<ExecutionRecord>> ListUnfinishedAsync(CancellationToken cancellationToken = default)
     {
-        return Call(db => Read(db.SetMembers(Keys.Unfinished))).Where(r => !r.Record.IsTerminal).OrderBy(r => r.Sequence).Select(r => r.Record).ToList();
+        var ids = await CallAsync(db => db.SetMembersAsync(Keys.Unfinished), cancellationToken).ConfigureAwait(false);
+        var records = await ReadAsync(ids, cancellationToken).ConfigureAwait(false);
+        return records.Where(r => !r.Record.IsTerminal).OrderBy(r => r.Sequence).Select(r => r.Record).ToList();
     }
 
-    public void Append(StoredEvent stored, ExecutionRecord updated)
+    public async ValueTask AppendAsync(StoredEvent stored, ExecutionRecord updated, CancellationToken cancellationToken = default)
     {
         var (pairs, absent) = RedisRecords.ToFields(updated);
         var args = new List<RedisValue> { updated.Id, stored.Id, stored.Type, stored.Data, updated.IsTerminal ? "1" : "0", absent.Count };
         args.AddRange(absent);
         args.AddRange(pairs);
         var keys = new[] { Keys.Execution(updated.Id), Keys.Log(updated.Id), Keys.Unfinished, Keys.Lease(updated.Id) };
-        switch ((long)Evaluate(RedisScripts.Append, keys, [.. args]))
+        switch ((long)await EvaluateAsync(RedisScripts.Append, keys, [.. args], cancellationToken).ConfigureAwait(false))
         {
             case 1:
                 return;
@@ -122,46 +143,47 @@ internal sealed class RedisExecutionStore : IExecutionStore
         }
     }
 
-    public IReadOnlyList<StoredEvent> ReadAfter(string id, long after)
+    public async ValueTask<IReadOnlyList<StoredEvent>> ReadAfterAsync(string id, long after, CancellationToken cancellationToken = default)
     {
-        var entries = Call(db => db.StreamRange(Keys.Log(id), minId: "(" + RedisRecords.EntryId(after), maxId: "+"));
+        var entries = await CallAsync(db => db.StreamRangeAsync(Keys.Log(id), minId: "(" + RedisRecords.EntryId(after), maxId: "+"), cancellationToken).ConfigureAwait(false);
         return entries.Select(RedisRecords.ToEvent).ToList();
     }
 
     /// <summary>Sets this node's lease on <paramref name="id"/> unless someone holds it; returns whether it did.</summary>
-    public bool TryTakeLease(string id) => _db.StringSet(Keys.Lease(id), NodeId, _leaseTime, When.NotExists);
+    public Task<bool> TryTakeLeaseAsync(string id) => _db.StringSetAsync(Keys.Lease(id), NodeId, _leaseTime, When.NotExists);
 
     /// <summary>Extends the leases of <paramref name="ids"/> that this node holds; returns the ids whose lease it no longer holds.</summary>
-    public IReadOnlyList<string> RenewLeases(IReadOnlyList<string> ids)
+    public async Task<IReadOnlyList<string>> RenewLeasesAsync(IReadOnlyList<string> ids)
     {
         if (ids.Count == 0)
         {
             return [];
         }
 
-        var held = (RedisResult[])_db.ScriptEvaluate(RedisScripts.Renew, [.. ids.Select(Keys.Lease)], [NodeId, (long)_leaseTime.TotalMilliseconds])!;
+        var held = (RedisResult[])(await _db.ScriptEvaluateAsync(RedisScripts.Renew, [.. ids.Select(Keys.Lease)], [NodeId, (long)_leaseTime.TotalMilliseconds]).ConfigureAwait(false))!;
         return ids.Where((_, i) => (long)held[i] == 0).ToList();
     }
 
     /// <summary>Gives up the leases of <paramref name="ids"/> that this node holds, so that another node ends them now.</summary>
-    public void ReleaseLeases(IReadOnlyList<string> ids)
+    public async Task ReleaseLeasesAsync(IReadOnlyList<string> ids)
     {
         if (ids.Count > 0)
         {
-            _db.ScriptEvaluate(RedisScripts.Release, [.. ids.Select(Keys.Lease)], [NodeId]);
+            await _db.ScriptEvaluateAsync(RedisScripts.Release, [.. ids.Select(Keys.Lease)], [NodeId]).ConfigureAwait(false);
         }
     }
 
     /// <summary>Whether anyone holds the lease of <paramref name="id"/>.</summary>
-    public bool IsLeased(string id) => _db.KeyExists(Keys.Lease(id));
+    public Task<bool> IsLeasedAsync(string id) => _db.KeyExistsAsync(Keys.Lease(id));
 
     /// <summary>The ids among <paramref name="ids"/> whose lease nobody holds, in one round trip.</summary>
-    public IReadOnlyList<string> Unleased(IReadOnlyList<string> ids)
+    public async Task<IReadOnlyList<string>> UnleasedAsync(IReadOnlyList<string> ids)
     {
         var batch = _db.CreateBatch();
         var checks = ids.Select(id => (Id: id, Task: batch.KeyExistsAsync(Keys.Lease(id)))).ToList();
         batch.Execute();
-        return checks.Where(c => !c.Task.GetAwaiter().GetResult()).Select(c => c.Id).ToList();
+        await Task.WhenAll(checks.Select(c => c.Task)).ConfigureAwait(false);
+        return checks.Where(c => !c.Task.Result).Select(c => c.Id).ToList();
     }
 
     /// <summary>Closes the connection; a second call does nothing (the container may reach the store through both its registrations).</summary>
@@ -170,46 +192,76 @@ internal sealed class RedisExecutionStore : IExecutionStore
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _connection.Dispose();
-            _connected.Dispose();
         }
     }
 
     /// <summary>
-    /// Runs a write script through <see cref="Call{T}"/>: a script sent again after its reply was lost recognises its own
-    /// write, so it lands once.
+    /// Runs a write script through <see cref="CallAsync{T}"/>: a script sent again after its reply was lost recognises
+    /// its own write, so it lands once. <paramref name="cancellationToken"/> is observed only before the script is sent:
+    /// once sent, it is awaited to its end, so that the caller knows whether it landed.
     /// </summary>
-    private RedisResult Evaluate(string script, RedisKey[] keys, RedisValue[] args) => Call(db => db.ScriptEvaluate(script, keys, args));
+    private Task<RedisResult> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return CallAsync(db => db.ScriptEvaluateAsync(script, keys, args), CancellationToken.None);
+    }
 
     /// <summary>
     /// Runs <paramref name="call"/>; when the connection is lost (Redis restarted, say), waits for it to be restored —
     /// at most <see cref="ReconnectWait"/> each time — and tries again, three times in all, so that a short outage
-    /// delays the runs and requests instead of failing them.
+    /// delays the runs and requests instead of failing them. <paramref name="cancellationToken"/> stops the waiting
+    /// (the command itself, once sent, runs on in Redis).
     /// </summary>
-    private T Call<T>(Func<IDatabase, T> call)
+    private async Task<T> CallAsync<T>(Func<IDatabase, Task<T>> call, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                return call(_db);
+                return await call(_db).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (RedisConnectionException) when (attempt < 3)
             {
-                _connected.Wait(ReconnectWait);
+                try
+                {
+                    await RestoredAsync().WaitAsync(ReconnectWait, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    // Not restored yet: the next attempt reports the outage if it still lasts.
+                }
             }
         }
     }
 
-    private List<(ExecutionRecord Record, long Sequence)> Read(RedisValue[] ids)
+    private static TaskCompletionSource Up()
+    {
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        up.SetResult();
+        return up;
+    }
+
+    /// <summary>A task that completes when the interactive connection is up (at once when it is).</summary>
+    private Task RestoredAsync()
+    {
+        lock (_connectionLock)
+        {
+            return _restored.Task;
+        }
+    }
+
+    private async Task<List<(ExecutionRecord Record, long Sequence)>> ReadAsync(RedisValue[] ids, CancellationToken cancellationToken)
     {
         // One round trip for all hashes: the commands are pipelined, then awaited together.
         var batch = _db.CreateBatch();
         var reads = ids.Select(id => (Id: id.ToString(), Task: batch.HashGetAllAsync(Keys.Execution(id.ToString())))).ToList();
         batch.Execute();
+        await Task.WhenAll(reads.Select(r => r.Task)).WaitAsync(cancellationToken).ConfigureAwait(false);
         var records = new List<(ExecutionRecord, long)>(reads.Count);
         foreach (var (id, task) in reads)
         {
-            var fields = task.GetAwaiter().GetResult();
+            var fields = task.Result;
             if (RedisRecords.FromFields(id, fields) is { } record)
             {
                 records.Add((record, RedisRecords.Sequence(fields)));

@@ -29,19 +29,20 @@ internal sealed partial class RedisLeaseKeeper : BackgroundService
     }
 
     /// <summary>Renews this node's leases, stops the runs it lost, and ends the executions whose node is gone; returns how many it ended.</summary>
-    public int RunOnce()
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var running = _engine.RunningIds;
-        foreach (var lost in _store.RenewLeases(running))
+        foreach (var lost in await _store.RenewLeasesAsync(running).ConfigureAwait(false))
         {
             _engine.Abandon(lost);
         }
 
-        var others = _store.ListUnfinished().Select(e => e.Id).Except(running).ToList();
+        var others = (await _store.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false)).Select(e => e.Id).Except(running).ToList();
         var ended = 0;
-        foreach (var id in _store.Unleased(others))
+        foreach (var id in await _store.UnleasedAsync(others).ConfigureAwait(false))
         {
-            if (_store.TryTakeLease(id) && _engine.EndLost(id))
+            cancellationToken.ThrowIfCancellationRequested();
+            if (await _store.TryTakeLeaseAsync(id).ConfigureAwait(false) && await _engine.EndLostAsync(id).ConfigureAwait(false))
             {
                 ended++;
             }
@@ -55,7 +56,7 @@ internal sealed partial class RedisLeaseKeeper : BackgroundService
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _store.ReleaseLeases(_engine.RunningIds);
+            await _store.ReleaseLeasesAsync(_engine.RunningIds).ConfigureAwait(false);
         }
         catch (RedisException)
         {
@@ -72,7 +73,7 @@ internal sealed partial class RedisLeaseKeeper : BackgroundService
             {
                 try
                 {
-                    if (RunOnce() is > 0 and var ended)
+                    if (await RunOnceAsync(stoppingToken).ConfigureAwait(false) is > 0 and var ended)
                     {
                         Log.EndedLost(_logger, ended);
                     }

@@ -1,6 +1,6 @@
 namespace ResilientSse.ReferenceServer.Store;
 
-/// <summary>The in-memory store: for tests and demos.</summary>
+/// <summary>The in-memory store: for tests and demos. Every call completes synchronously.</summary>
 internal sealed class MemoryExecutionStore : IExecutionStore
 {
     private readonly Lock _lock = new();
@@ -8,7 +8,26 @@ internal sealed class MemoryExecutionStore : IExecutionStore
     private readonly Dictionary<string, List<StoredEvent>> _logs = [];
     private readonly List<string> _order = [];
 
-    public void Create(ExecutionRecord execution, StoredEvent started)
+    public ValueTask CreateAsync(ExecutionRecord execution, StoredEvent started, CancellationToken cancellationToken = default) =>
+        CompletedCall.Run(() => Create(execution, started), cancellationToken);
+
+    public ValueTask<ExecutionRecord?> GetAsync(string id, CancellationToken cancellationToken = default) => CompletedCall.Run(() => Get(id), cancellationToken);
+
+    public ValueTask<IReadOnlyList<ExecutionRecord>> ListAsync(CancellationToken cancellationToken = default) => CompletedCall.Run(List, cancellationToken);
+
+    public ValueTask AppendAsync(StoredEvent stored, ExecutionRecord updated, CancellationToken cancellationToken = default) =>
+        CompletedCall.Run(() => Append(stored, updated), cancellationToken);
+
+    public ValueTask<IReadOnlyList<StoredEvent>> ReadAfterAsync(string id, long after, CancellationToken cancellationToken = default) =>
+        CompletedCall.Run(() => ReadAfter(id, after), cancellationToken);
+
+    public ValueTask<IReadOnlyList<ExecutionRecord>> ListUnfinishedAsync(CancellationToken cancellationToken = default) => CompletedCall.Run(ListUnfinished, cancellationToken);
+
+    public void Dispose()
+    {
+    }
+
+    private void Create(ExecutionRecord execution, StoredEvent started)
     {
         lock (_lock)
         {
@@ -18,7 +37,7 @@ internal sealed class MemoryExecutionStore : IExecutionStore
         }
     }
 
-    public ExecutionRecord? Get(string id)
+    private ExecutionRecord? Get(string id)
     {
         lock (_lock)
         {
@@ -26,7 +45,7 @@ internal sealed class MemoryExecutionStore : IExecutionStore
         }
     }
 
-    public IReadOnlyList<ExecutionRecord> List()
+    private IReadOnlyList<ExecutionRecord> List()
     {
         lock (_lock)
         {
@@ -34,7 +53,7 @@ internal sealed class MemoryExecutionStore : IExecutionStore
         }
     }
 
-    public void Append(StoredEvent stored, ExecutionRecord updated)
+    private void Append(StoredEvent stored, ExecutionRecord updated)
     {
         lock (_lock)
         {
@@ -49,7 +68,7 @@ internal sealed class MemoryExecutionStore : IExecutionStore
         }
     }
 
-    public IReadOnlyList<StoredEvent> ReadAfter(string id, long after)
+    private IReadOnlyList<StoredEvent> ReadAfter(string id, long after)
     {
         lock (_lock)
         {
@@ -59,15 +78,11 @@ internal sealed class MemoryExecutionStore : IExecutionStore
         }
     }
 
-    public IReadOnlyList<ExecutionRecord> ListUnfinished()
+    private IReadOnlyList<ExecutionRecord> ListUnfinished()
     {
         lock (_lock)
         {
             return _executions.Values.Where(e => !e.IsTerminal).ToList();
         }
-    }
-
-    public void Dispose()
-    {
     }
 }

@@ -8,6 +8,11 @@ namespace ResilientSse.ReferenceServer.Store;
 /// One connection, used under a lock: the reference server's load is small and correctness comes first.
 /// One server owns the file at a time (<see cref="DatabaseOwnerLock"/>).
 /// </summary>
+/// <remarks>
+/// Every call runs synchronously and returns a completed task: SQLite has no asynchronous I/O, and
+/// Microsoft.Data.Sqlite's async methods run synchronously too (its documentation says to avoid them), so calling them
+/// would only add a task per call. A call holds its thread for a local file access, not for a network round trip.
+/// </remarks>
 internal sealed class SqliteExecutionStore : IExecutionStore
 {
     private const string Columns = "id, workflow_id, status, started_at, completed_at, execution_time, last_event_id, output, error";
@@ -58,7 +63,22 @@ internal sealed class SqliteExecutionStore : IExecutionStore
             """);
     }
 
-    public void Create(ExecutionRecord execution, StoredEvent started)
+    public ValueTask CreateAsync(ExecutionRecord execution, StoredEvent started, CancellationToken cancellationToken = default) =>
+        CompletedCall.Run(() => Create(execution, started), cancellationToken);
+
+    public ValueTask<ExecutionRecord?> GetAsync(string id, CancellationToken cancellationToken = default) => CompletedCall.Run(() => Get(id), cancellationToken);
+
+    public ValueTask<IReadOnlyList<ExecutionRecord>> ListAsync(CancellationToken cancellationToken = default) => CompletedCall.Run(List, cancellationToken);
+
+    public ValueTask AppendAsync(StoredEvent stored, ExecutionRecord updated, CancellationToken cancellationToken = default) =>
+        CompletedCall.Run(() => Append(stored, updated), cancellationToken);
+
+    public ValueTask<IReadOnlyList<StoredEvent>> ReadAfterAsync(string id, long after, CancellationToken cancellationToken = default) =>
+        CompletedCall.Run(() => ReadAfter(id, after), cancellationToken);
+
+    public ValueTask<IReadOnlyList<ExecutionRecord>> ListUnfinishedAsync(CancellationToken cancellationToken = default) => CompletedCall.Run(ListUnfinished, cancellationToken);
+
+    private void Create(ExecutionRecord execution, StoredEvent started)
     {
         lock (_lock)
         {
@@ -75,7 +95,7 @@ internal sealed class SqliteExecutionStore : IExecutionStore
         }
     }
 
-    public ExecutionRecord? Get(string id)
+    private ExecutionRecord? Get(string id)
     {
         lock (_lock)
         {
@@ -85,7 +105,7 @@ internal sealed class SqliteExecutionStore : IExecutionStore
         }
     }
 
-    public IReadOnlyList<ExecutionRecord> List()
+    private IReadOnlyList<ExecutionRecord> List()
     {
         lock (_lock)
         {
@@ -94,7 +114,7 @@ internal sealed class SqliteExecutionStore : IExecutionStore
         }
     }
 
-    public IReadOnlyList<ExecutionRecord> ListUnfinished()
+    private IReadOnlyList<ExecutionRecord> ListUnfinished()
     {
         lock (_lock)
         {
@@ -103,7 +123,7 @@ internal sealed class SqliteExecutionStore : IExecutionStore
         }
     }
 
-    public void Append(StoredEvent stored, ExecutionRecord updated)
+    private void Append(StoredEvent stored, ExecutionRecord updated)
     {
         lock (_lock)
         {
@@ -135,7 +155,7 @@ internal sealed class SqliteExecutionStore : IExecutionStore
         }
     }
 
-    public IReadOnlyList<StoredEvent> ReadAfter(string id, long after)
+    private IReadOnlyList<StoredEvent> ReadAfter(string id, long after)
     {
         lock (_lock)
         {

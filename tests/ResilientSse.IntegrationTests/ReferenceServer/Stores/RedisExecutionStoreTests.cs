@@ -14,39 +14,39 @@ public sealed class RedisExecutionStoreTests(RedisServerFixture fixture)
     private readonly string _prefix = $"test-{Guid.NewGuid():N}:";
 
     [RedisFact]
-    public void Create_ExistingId_IsRefusedAndChangesNothing()
+    public async Task Create_ExistingId_IsRefusedAndChangesNothing()
     {
-        using var store = (RedisExecutionStore)OpenStore();
+        using var store = (RedisExecutionStore)await OpenStoreAsync();
         var record = new ExecutionRecord("wf_exec_a", "quick", ExecutionStatuses.Running, DateTimeOffset.UnixEpoch, null, null, 1, null, null);
-        store.Create(record, new StoredEvent(1, "workflow.started", "{}"));
+        await store.CreateAsync(record, new StoredEvent(1, "workflow.started", "{}"));
 
-        Assert.Throws<InvalidOperationException>(() => store.Create(record with { WorkflowId = "other" }, new StoredEvent(1, "workflow.started", "{\"again\":true}")));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.CreateAsync(record with { WorkflowId = "other" }, new StoredEvent(1, "workflow.started", "{\"again\":true}")));
 
-        Assert.Equal(record, store.Get("wf_exec_a"));
-        Assert.Equal("{}", Assert.Single(store.ReadAfter("wf_exec_a", 0)).Data);
-        Assert.Single(store.List());
+        Assert.Equal(record, await store.GetAsync("wf_exec_a"));
+        Assert.Equal("{}", Assert.Single(await store.ReadAfterAsync("wf_exec_a", 0)).Data);
+        Assert.Single(await store.ListAsync());
     }
 
     [RedisFact]
-    public void Create_HoldsTheLeaseForItsNode_UntilTheTerminalEvent()
+    public async Task Create_HoldsTheLeaseForItsNode_UntilTheTerminalEvent()
     {
-        using var store = (RedisExecutionStore)OpenStore();
+        using var store = (RedisExecutionStore)await OpenStoreAsync();
         var record = new ExecutionRecord("wf_exec_a", "quick", ExecutionStatuses.Running, DateTimeOffset.UnixEpoch, null, null, 1, null, null);
-        store.Create(record, new StoredEvent(1, "workflow.started", "{}"));
-        using var other = (RedisExecutionStore)OpenOtherWriter(store);
+        await store.CreateAsync(record, new StoredEvent(1, "workflow.started", "{}"));
+        using var other = (RedisExecutionStore)await OpenOtherWriterAsync(store);
 
-        Assert.True(store.IsLeased("wf_exec_a"));
-        Assert.False(other.TryTakeLease("wf_exec_a"));
-        Assert.Empty(store.RenewLeases(["wf_exec_a"]));
-        Assert.Equal(["wf_exec_a"], other.RenewLeases(["wf_exec_a"]));
+        Assert.True(await store.IsLeasedAsync("wf_exec_a"));
+        Assert.False(await other.TryTakeLeaseAsync("wf_exec_a"));
+        Assert.Empty(await store.RenewLeasesAsync(["wf_exec_a"]));
+        Assert.Equal(["wf_exec_a"], await other.RenewLeasesAsync(["wf_exec_a"]));
 
-        store.Append(new StoredEvent(2, "workflow.completed", "{}"), record with { Status = ExecutionStatuses.Completed, LastEventId = 2 });
+        await store.AppendAsync(new StoredEvent(2, "workflow.completed", "{}"), record with { Status = ExecutionStatuses.Completed, LastEventId = 2 });
 
-        Assert.False(store.IsLeased("wf_exec_a"));
+        Assert.False(await store.IsLeasedAsync("wf_exec_a"));
     }
 
-    private protected override IExecutionStore OpenStore() =>
-        new RedisExecutionStore(fixture.Server.Address, _prefix, "node-" + Guid.NewGuid().ToString("N")[..6], TimeSpan.FromSeconds(30));
+    private protected override async Task<IExecutionStore> OpenStoreAsync() =>
+        await RedisExecutionStore.ConnectAsync(fixture.Server.Address, _prefix, "node-" + Guid.NewGuid().ToString("N")[..6], TimeSpan.FromSeconds(30));
 
-    private protected override IExecutionStore OpenOtherWriter(IExecutionStore store) => OpenStore();
+    private protected override Task<IExecutionStore> OpenOtherWriterAsync(IExecutionStore store) => OpenStoreAsync();
 }

@@ -9,7 +9,7 @@ public sealed class SqliteExecutionStoreTests : ExecutionStoreContractTests, IDi
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("resilientsse-store-");
 
     [Fact]
-    public void Create_EventWriteFails_LeavesNoExecutionBehind()
+    public async Task Create_EventWriteFails_LeavesNoExecutionBehind()
     {
         var path = Path.Combine(_directory.FullName, "executions.db");
         using var store = new SqliteExecutionStore(path);
@@ -23,12 +23,12 @@ public sealed class SqliteExecutionStoreTests : ExecutionStoreContractTests, IDi
             insert.ExecuteNonQuery();
         }
 
-        Assert.Throws<SqliteException>(() => store.Create(
+        await Assert.ThrowsAsync<SqliteException>(async () => await store.CreateAsync(
             new ExecutionRecord("wf_exec_b", "quick", ExecutionStatuses.Running, DateTimeOffset.UnixEpoch, null, null, 1, null, null),
             new StoredEvent(1, "workflow.started", "{}")));
 
-        Assert.Null(store.Get("wf_exec_b"));
-        Assert.Empty(store.ListUnfinished());
+        Assert.Null(await store.GetAsync("wf_exec_b"));
+        Assert.Empty(await store.ListUnfinishedAsync());
     }
 
     public void Dispose()
@@ -37,6 +37,6 @@ public sealed class SqliteExecutionStoreTests : ExecutionStoreContractTests, IDi
         _directory.Delete(recursive: true);
     }
 
-    private protected override IExecutionStore OpenStore() =>
-        new SqliteExecutionStore(Path.Combine(_directory.FullName, $"executions-{Guid.NewGuid():N}.db"));
+    private protected override Task<IExecutionStore> OpenStoreAsync() =>
+        Task.FromResult<IExecutionStore>(new SqliteExecutionStore(Path.Combine(_directory.FullName, $"executions-{Guid.NewGuid():N}.db")));
 }
