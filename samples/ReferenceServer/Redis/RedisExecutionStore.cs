@@ -9,7 +9,7 @@ namespace ResilientSse.ReferenceServer.Redis;
 /// so an event and the record it updates are stored together, and an append whose id is not the next one is refused.
 /// The node that creates an execution holds its lease (<see cref="NodeId"/>), which <see cref="RedisLeaseKeeper"/> renews.
 /// </summary>
-internal sealed class RedisExecutionStore : IExecutionStore
+internal sealed class RedisExecutionStore : IExecutionStore, IAsyncDisposable
 {
     /// <summary>How long a call waits for a lost connection to be restored before it tries again.</summary>
     private static readonly TimeSpan ReconnectWait = TimeSpan.FromSeconds(10);
@@ -180,10 +180,10 @@ internal sealed class RedisExecutionStore : IExecutionStore
     public async Task<IReadOnlyList<string>> UnleasedAsync(IReadOnlyList<string> ids)
     {
         var batch = _db.CreateBatch();
-        var checks = ids.Select(id => (Id: id, Task: batch.KeyExistsAsync(Keys.Lease(id)))).ToList();
+        var checks = ids.Select(id => batch.KeyExistsAsync(Keys.Lease(id))).ToList();
         batch.Execute();
-        await Task.WhenAll(checks.Select(c => c.Task)).ConfigureAwait(false);
-        return checks.Where(c => !c.Task.Result).Select(c => c.Id).ToList();
+        var leased = await Task.WhenAll(checks).ConfigureAwait(false);
+        return ids.Where((_, i) => !leased[i]).ToList();
     }
 
     /// <summary>Closes the connection; a second call does nothing (the container may reach the store through both its registrations).</summary>
@@ -192,6 +192,15 @@ internal sealed class RedisExecutionStore : IExecutionStore
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _connection.Dispose();
+        }
+    }
+
+    /// <summary>Closes the connection without blocking (what the host's container calls); a second call does nothing.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -255,16 +264,15 @@ internal sealed class RedisExecutionStore : IExecutionStore
     {
         // One round trip for all hashes: the commands are pipelined, then awaited together.
         var batch = _db.CreateBatch();
-        var reads = ids.Select(id => (Id: id.ToString(), Task: batch.HashGetAllAsync(Keys.Execution(id.ToString())))).ToList();
+        var reads = ids.Select(id => batch.HashGetAllAsync(Keys.Execution(id.ToString()))).ToList();
         batch.Execute();
-        await Task.WhenAll(reads.Select(r => r.Task)).WaitAsync(cancellationToken).ConfigureAwait(false);
-        var records = new List<(ExecutionRecord, long)>(reads.Count);
-        foreach (var (id, task) in reads)
+        var hashes = await Task.WhenAll(reads).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var records = new List<(ExecutionRecord, long)>(hashes.Length);
+        for (var i = 0; i < hashes.Length; i++)
         {
-            var fields = task.Result;
-            if (RedisRecords.FromFields(id, fields) is { } record)
+            if (RedisRecords.FromFields(ids[i].ToString(), hashes[i]) is { } record)
             {
-                records.Add((record, RedisRecords.Sequence(fields)));
+                records.Add((record, RedisRecords.Sequence(hashes[i])));
             }
         }
 
