@@ -7,12 +7,14 @@ using ResilientSse.Benchmarks;
 // … -- throughput [events] [rounds]                           SseClient against HttpClient + SseParser, events/s
 // … -- cli [events] [runs] [tail|watch] [--strace]            the CLI against a raw SseParser CLI
 // … -- idle [watches] [http1|http2] [addresses] [cut]         idle watches: memory per watch, threads, CPU
+// … -- storm [watches] [endings]                             a reconnect storm: how the governor spreads it
 // … -- protocols [watches] [stages] [rounds]                  HTTP/1.1 against HTTP/2, events/s
 // benchmarks/RESULTS.md has every figure with the command that reproduces it.
 return args.FirstOrDefault() switch
 {
     ProtocolHarness.Mode => await ProtocolHarness.RunAsync(args),
     IdleHarness.Mode or IdleHarness.ServerMode => await IdleHarness.RunAsync(args),
+    StormHarness.Mode => await StormHarness.RunAsync(args),
     "load" => await LoadHarness.RunAsync(args),
     "fanout" => await FanOutHarness.RunAsync(args),
     "throughput" => await ThroughputHarness.RunAsync(args),
