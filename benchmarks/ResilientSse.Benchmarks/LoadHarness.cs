@@ -34,12 +34,20 @@ internal static class LoadHarness
                 ? new ReferenceFaultOptions { DropBeforeTerminal = true }
                 : new ReferenceFaultOptions { DropProbability = 0.1, DropBeforeTerminal = true, UnavailableRate = 0.05, RetryAfterSeconds = 1, Seed = 7 },
         });
-        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var phases = new EndingPhases();
+        using var http = new HttpClient(phases.CreateHandler()) { BaseAddress = server.BaseAddress };
         var reconnects = 0;
         var watcher = new ExecutionWatcher(http, new ExecutionWatcherOptions
         {
             BaseAddress = server.BaseAddress,
-            OnNotice = n => { if (n.Kind == ExecutionWatchNoticeKind.Reconnecting) { Interlocked.Increment(ref reconnects); } },
+            OnNotice = n =>
+            {
+                phases.OnNotice(n);
+                if (n.Kind == ExecutionWatchNoticeKind.Reconnecting)
+                {
+                    Interlocked.Increment(ref reconnects);
+                }
+            },
             Stream = new SseClientOptions { InitialReconnectDelay = TimeSpan.FromMilliseconds(50), MaxReconnectDelay = TimeSpan.FromSeconds(1) },
         });
 
@@ -56,6 +64,11 @@ internal static class LoadHarness
             var items = new List<ExecutionEvent>();
             await foreach (var item in watcher.WatchAsync(id))
             {
+                if (item.IsTerminal && item.Data.TryGetProperty("timestamp", out var written) && written.TryGetDateTimeOffset(out var at))
+                {
+                    phases.OnTerminal(id, at);
+                }
+
                 items.Add(item);
             }
 
@@ -66,6 +79,7 @@ internal static class LoadHarness
         // (the first cut of a process costs some 25 ms of compiling the reconnect path).
         await WatchOneRunAsync();
         reconnects = 0;
+        phases.Clear();
 
         var stopwatch = Stopwatch.StartNew();
         // Each run is watched from the moment it starts. In "incident" mode the runs start 10 ms apart, so that each
@@ -113,6 +127,11 @@ internal static class LoadHarness
         if (latencies.Count > 0)
         {
             Console.WriteLine($"terminal written → yielded: p50 {Percentile(latencies, 0.5):0.0} ms, p95 {Percentile(latencies, 0.95):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms");
+        }
+
+        if (incidentOnly)
+        {
+            phases.Report(slowest: Math.Max(1, watches / 50));
         }
 
         return lost == 0 && repeated == 0 && notTerminal == 0 ? 0 : 1;
