@@ -114,15 +114,11 @@ internal sealed class SseConnector
 
     /// <summary>
     /// The type/subtype of the response's <c>Content-Type</c>, parameters and spacing left out; null when there is none.
-    /// A header the strict parser refuses (<c>text/event-stream;</c>, which browsers accept) is read raw.
+    /// Read raw: a header the strict parser refuses (<c>text/event-stream;</c>, which browsers accept) counts too, and
+    /// no parsed header object stays with the response for as long as the stream is open.
     /// </summary>
     private static string? MediaTypeOf(HttpContent content)
     {
-        if (content.Headers.ContentType?.MediaType is { } parsed)
-        {
-            return parsed;
-        }
-
         if (!content.Headers.NonValidated.TryGetValues("Content-Type", out var values))
         {
             return null;
