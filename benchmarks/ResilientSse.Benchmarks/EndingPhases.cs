@@ -41,9 +41,11 @@ internal sealed class EndingPhases
                 marks.CutSeen = Stopwatch.GetTimestamp();
                 marks.Gen0AtCut = GC.CollectionCount(0);
                 marks.QueuedAtCut = ThreadPool.PendingWorkItemCount;
+                marks.ContentionAtCut = Monitor.LockContentionCount;
                 break;
             case ExecutionWatchNoticeKind.Reconnecting:
                 marks.Announced = Stopwatch.GetTimestamp();
+                marks.ContentionAtAnnounced = Monitor.LockContentionCount;
                 marks.Delay = notice.Delay ?? TimeSpan.Zero;
                 break;
         }
@@ -69,7 +71,7 @@ internal sealed class EndingPhases
             return;
         }
 
-        Console.WriteLine("phases (ms): written→cut seen | cut seen→announced (delay booked) | announced→request sent | sent→headers | headers→yielded | total; gen0 GCs; queued work items at the cut");
+        Console.WriteLine("phases (ms): written→cut seen | cut seen→announced (delay booked) | announced→request sent | sent→headers | headers→yielded | total; gen0 GCs; queued work items at the cut; lock contentions in the process between the two notices");
         var middle = complete.Skip(complete.Count / 4).Take(Math.Max(1, complete.Count / 2)).ToList();
         Console.WriteLine($"  median half (mean of {middle.Count}): {Describe(middle)}");
         foreach (var marks in complete.TakeLast(slowest))
@@ -102,7 +104,7 @@ internal sealed class EndingPhases
     {
         double Mean(Func<Marks, long> from, Func<Marks, long> to) => runs.Average(m => Stopwatch.GetElapsedTime(from(m), to(m)).TotalMilliseconds);
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Mean(m => m.Written, m => m.CutSeen):0.0} | {Mean(m => m.CutSeen, m => m.Announced):0.0} ({runs.Average(m => m.Delay.TotalMilliseconds):0.0}) | {Mean(m => m.Announced, m => m.Sent):0.0} | {Mean(m => m.Sent, m => m.Headers):0.0} | {Mean(m => m.Headers, m => m.Yielded):0.0} | {Mean(m => m.Written, m => m.Yielded):0.0}; gen0 {runs.Average(m => m.Gen0AtYield - m.Gen0AtCut):0.##}; queued {runs.Average(m => m.QueuedAtCut):0.#}");
+            $"{Mean(m => m.Written, m => m.CutSeen):0.0} | {Mean(m => m.CutSeen, m => m.Announced):0.0} ({runs.Average(m => m.Delay.TotalMilliseconds):0.0}) | {Mean(m => m.Announced, m => m.Sent):0.0} | {Mean(m => m.Sent, m => m.Headers):0.0} | {Mean(m => m.Headers, m => m.Yielded):0.0} | {Mean(m => m.Written, m => m.Yielded):0.0}; gen0 {runs.Average(m => m.Gen0AtYield - m.Gen0AtCut):0.##}; queued {runs.Average(m => m.QueuedAtCut):0.#}; lock contentions cut→announced {runs.Average(m => m.ContentionAtAnnounced - m.ContentionAtCut):0.##}");
     }
 
     /// <summary>The monotonic times of one run's ending (0 while not reached).</summary>
@@ -127,6 +129,10 @@ internal sealed class EndingPhases
         public int Gen0AtYield { get; set; }
 
         public long QueuedAtCut { get; set; }
+
+        public long ContentionAtCut { get; set; }
+
+        public long ContentionAtAnnounced { get; set; }
     }
 
     /// <summary>Times the last stream request of each execution: when it went out, and when its headers came.</summary>

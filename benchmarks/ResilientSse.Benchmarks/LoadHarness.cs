@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ResilientSse.Executions;
@@ -12,7 +13,7 @@ namespace ResilientSse.Benchmarks;
 /// The loopback load harness: the reference server in-process with its faults on, many concurrent watches, and
 /// the figures that matter — events lost or repeated, gaps, reconnects, and the time from the server writing the
 /// terminal event to the watcher yielding it.
-/// <c>dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- load [watches] [stages] [all|incident]</c>
+/// <c>dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- load [watches] [stages] [all|incident] [child]</c>
 /// </summary>
 internal static class LoadHarness
 {
@@ -23,7 +24,13 @@ internal static class LoadHarness
 
         // "incident": only the seed incident — every stream cut right before its terminal event.
         var incidentOnly = args.Length > 3 && args[3] == "incident";
-        await using var server = await ReferenceServerHost.StartAsync(new ReferenceServerOptions
+
+        // "child" (incident only): the server in a child process, so that the figures are the client's alone — its
+        // allocations and collections, its threads — as in the idle and storm modes.
+        var child = incidentOnly && args.Length > 4 && args[4] == "child";
+        var childUrl = $"http://127.0.0.1:{IdleHarness.FreePort(IPAddress.Loopback)}";
+        using var childServer = child ? await IdleServer.StartChildAsync(childUrl, "-", watches + 10, incident: true) : null;
+        await using var host = child ? null : await ReferenceServerHost.StartAsync(new ReferenceServerOptions
         {
             Urls = "http://127.0.0.1:0",
             Store = ReferenceStoreKind.Memory,
@@ -34,12 +41,13 @@ internal static class LoadHarness
                 ? new ReferenceFaultOptions { DropBeforeTerminal = true }
                 : new ReferenceFaultOptions { DropProbability = 0.1, DropBeforeTerminal = true, UnavailableRate = 0.05, RetryAfterSeconds = 1, Seed = 7 },
         });
+        var baseAddress = host?.BaseAddress ?? new Uri(childUrl + "/");
         var phases = new EndingPhases();
-        using var http = new HttpClient(phases.CreateHandler()) { BaseAddress = server.BaseAddress };
+        using var http = new HttpClient(phases.CreateHandler()) { BaseAddress = baseAddress };
         var reconnects = 0;
         var watcher = new ExecutionWatcher(http, new ExecutionWatcherOptions
         {
-            BaseAddress = server.BaseAddress,
+            BaseAddress = baseAddress,
             OnNotice = n =>
             {
                 phases.OnNotice(n);
@@ -122,7 +130,7 @@ internal static class LoadHarness
         }
 
         latencies.Sort();
-        Console.WriteLine($"faults {(incidentOnly ? "incident (drop before terminal)" : "all")}, watches {watches}, stages {stages}, elapsed {stopwatch.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"faults {(incidentOnly ? "incident (drop before terminal)" : "all")}, server {(child ? "in a child process" : "in-process")}, watches {watches}, stages {stages}, elapsed {stopwatch.Elapsed.TotalSeconds:0.0} s");
         Console.WriteLine($"events {events} ({fromSnapshot} built from the snapshot), lost {lost}, repeated {repeated}, gaps {gaps}, not terminal {notTerminal}, reconnects {reconnects}");
         if (latencies.Count > 0)
         {

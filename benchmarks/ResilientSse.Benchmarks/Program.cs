@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using ResilientSse.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- --filter '*'    (BenchmarkDotNet)
-// … -- load [watches] [stages] [all|incident]                 the load harness: loss, reconnects, ending latency
+// … -- load [watches] [stages] [all|incident] [child]         the load harness: loss, reconnects, ending latency
 // … -- fanout [1,100,1000] [stages]                           fan-out delay and CPU per delivery
 // … -- throughput [events] [rounds]                           SseClient against HttpClient + SseParser, events/s
 // … -- cli [events] [runs] [tail|watch] [--strace]            the CLI against a raw SseParser CLI
