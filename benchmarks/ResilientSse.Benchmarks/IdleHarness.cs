@@ -177,7 +177,7 @@ internal static class IdleHarness
     };
 
     /// <summary>Starts <paramref name="count"/> one-stage runs that stay quiet for <paramref name="hold"/>, with a client of their own.</summary>
-    private static async Task<string[]> StartRunsAsync(Uri server, int count, TimeSpan hold, bool http2)
+    internal static async Task<string[]> StartRunsAsync(Uri server, int count, TimeSpan hold, bool http2)
     {
         var ids = new string[count];
         using var http = new HttpClient { BaseAddress = server };
@@ -205,7 +205,7 @@ internal static class IdleHarness
         return GC.GetTotalMemory(forceFullCollection: true);
     }
 
-    private static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan bound)
+    internal static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan bound)
     {
         var stopwatch = Stopwatch.StartNew();
         while (!condition())
@@ -221,7 +221,7 @@ internal static class IdleHarness
         return true;
     }
 
-    private static int FreePort(IPAddress address)
+    internal static int FreePort(IPAddress address)
     {
         using var listener = new TcpListener(address, 0);
         listener.Start();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ResilientSse.Executions;
@@ -12,7 +13,7 @@ namespace ResilientSse.Benchmarks;
 /// The loopback load harness: the reference server in-process with its faults on, many concurrent watches, and
 /// the figures that matter — events lost or repeated, gaps, reconnects, and the time from the server writing the
 /// terminal event to the watcher yielding it.
-/// <c>dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- load [watches] [stages] [all|incident]</c>
+/// <c>dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- load [watches] [stages] [all|incident] [child]</c>
 /// </summary>
 internal static class LoadHarness
 {
@@ -23,7 +24,13 @@ internal static class LoadHarness
 
         // "incident": only the seed incident — every stream cut right before its terminal event.
         var incidentOnly = args.Length > 3 && args[3] == "incident";
-        await using var server = await ReferenceServerHost.StartAsync(new ReferenceServerOptions
+
+        // "child" (incident only): the server in a child process, so that the figures are the client's alone — its
+        // allocations and collections, its threads — as in the idle and storm modes.
+        var child = incidentOnly && args.Length > 4 && args[4] == "child";
+        var childUrl = $"http://127.0.0.1:{IdleHarness.FreePort(IPAddress.Loopback)}";
+        using var childServer = child ? await IdleServer.StartChildAsync(childUrl, "-", watches + 10, incident: true) : null;
+        await using var host = child ? null : await ReferenceServerHost.StartAsync(new ReferenceServerOptions
         {
             Urls = "http://127.0.0.1:0",
             Store = ReferenceStoreKind.Memory,
@@ -34,12 +41,21 @@ internal static class LoadHarness
                 ? new ReferenceFaultOptions { DropBeforeTerminal = true }
                 : new ReferenceFaultOptions { DropProbability = 0.1, DropBeforeTerminal = true, UnavailableRate = 0.05, RetryAfterSeconds = 1, Seed = 7 },
         });
-        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var baseAddress = host?.BaseAddress ?? new Uri(childUrl + "/");
+        var phases = new EndingPhases();
+        using var http = new HttpClient(phases.CreateHandler()) { BaseAddress = baseAddress };
         var reconnects = 0;
         var watcher = new ExecutionWatcher(http, new ExecutionWatcherOptions
         {
-            BaseAddress = server.BaseAddress,
-            OnNotice = n => { if (n.Kind == ExecutionWatchNoticeKind.Reconnecting) { Interlocked.Increment(ref reconnects); } },
+            BaseAddress = baseAddress,
+            OnNotice = n =>
+            {
+                phases.OnNotice(n);
+                if (n.Kind == ExecutionWatchNoticeKind.Reconnecting)
+                {
+                    Interlocked.Increment(ref reconnects);
+                }
+            },
             Stream = new SseClientOptions { InitialReconnectDelay = TimeSpan.FromMilliseconds(50), MaxReconnectDelay = TimeSpan.FromSeconds(1) },
         });
 
@@ -56,6 +72,11 @@ internal static class LoadHarness
             var items = new List<ExecutionEvent>();
             await foreach (var item in watcher.WatchAsync(id))
             {
+                if (item.IsTerminal && item.Data.TryGetProperty("timestamp", out var written) && written.TryGetDateTimeOffset(out var at))
+                {
+                    phases.OnTerminal(id, at);
+                }
+
                 items.Add(item);
             }
 
@@ -66,6 +87,7 @@ internal static class LoadHarness
         // (the first cut of a process costs some 25 ms of compiling the reconnect path).
         await WatchOneRunAsync();
         reconnects = 0;
+        phases.Clear();
 
         var stopwatch = Stopwatch.StartNew();
         // Each run is watched from the moment it starts. In "incident" mode the runs start 10 ms apart, so that each
@@ -108,11 +130,16 @@ internal static class LoadHarness
         }
 
         latencies.Sort();
-        Console.WriteLine($"faults {(incidentOnly ? "incident (drop before terminal)" : "all")}, watches {watches}, stages {stages}, elapsed {stopwatch.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"faults {(incidentOnly ? "incident (drop before terminal)" : "all")}, server {(child ? "in a child process" : "in-process")}, watches {watches}, stages {stages}, elapsed {stopwatch.Elapsed.TotalSeconds:0.0} s");
         Console.WriteLine($"events {events} ({fromSnapshot} built from the snapshot), lost {lost}, repeated {repeated}, gaps {gaps}, not terminal {notTerminal}, reconnects {reconnects}");
         if (latencies.Count > 0)
         {
             Console.WriteLine($"terminal written → yielded: p50 {Percentile(latencies, 0.5):0.0} ms, p95 {Percentile(latencies, 0.95):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms");
+        }
+
+        if (incidentOnly)
+        {
+            phases.Report(slowest: Math.Max(1, watches / 50));
         }
 
         return lost == 0 && repeated == 0 && notTerminal == 0 ? 0 : 1;

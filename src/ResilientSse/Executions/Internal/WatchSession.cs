@@ -72,7 +72,10 @@ internal sealed partial class WatchSession
 
     public async IAsyncEnumerable<ExecutionEvent> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ExecutionLog.WatchStarted(_logger, _executionId, _endpoints.StreamUri, _endpoints.SnapshotUri);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            ExecutionLog.WatchStarted(_logger, _executionId, _endpoints.StreamUri, _endpoints.SnapshotUri);
+        }
         ExecutionMetrics.Watches.Add(1);
         _activity = ExecutionActivity.StartWatch(_executionId, _endpoints.StreamUri);
         using var membership = ReconnectGovernor.For(_time).Join(_endpoints.StreamUri);

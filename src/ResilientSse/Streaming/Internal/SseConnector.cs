@@ -13,7 +13,6 @@ namespace ResilientSse.Streaming.Internal;
 /// </summary>
 internal sealed class SseConnector
 {
-    private static readonly MediaTypeWithQualityHeaderValue EventStream = new("text/event-stream");
 
     private readonly HttpClient _httpClient;
     private readonly SseClientOptions _options;
@@ -95,28 +94,31 @@ internal sealed class SseConnector
         }
     }
 
+    /// <summary>
+    /// Adds <c>Accept</c> and <c>Cache-Control</c> unless the caller set them. They go in as text: the request lives as
+    /// long as the connection, and parsed header objects would stay with every idle subscription.
+    /// </summary>
     private static void PrepareRequest(HttpRequestMessage request)
     {
-        if (request.Headers.Accept.Count == 0)
+        if (!request.Headers.NonValidated.Contains("Accept"))
         {
-            request.Headers.Accept.Add(EventStream);
+            request.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
         }
 
         // Ask intermediaries for the live stream, not a cached copy (as browsers' EventSource does).
-        request.Headers.CacheControl ??= new CacheControlHeaderValue { NoCache = true };
+        if (!request.Headers.NonValidated.Contains("Cache-Control"))
+        {
+            request.Headers.TryAddWithoutValidation("Cache-Control", "no-cache");
+        }
     }
 
     /// <summary>
     /// The type/subtype of the response's <c>Content-Type</c>, parameters and spacing left out; null when there is none.
-    /// A header the strict parser refuses (<c>text/event-stream;</c>, which browsers accept) is read raw.
+    /// Read raw: a header the strict parser refuses (<c>text/event-stream;</c>, which browsers accept) counts too, and
+    /// no parsed header object stays with the response for as long as the stream is open.
     /// </summary>
     private static string? MediaTypeOf(HttpContent content)
     {
-        if (content.Headers.ContentType?.MediaType is { } parsed)
-        {
-            return parsed;
-        }
-
         if (!content.Headers.NonValidated.TryGetValues("Content-Type", out var values))
         {
             return null;

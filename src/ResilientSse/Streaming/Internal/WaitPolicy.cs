@@ -23,6 +23,9 @@ internal sealed class WaitPolicy
     /// <summary>The longest delay handed out: timers take at most about 49 days, and a server asking for longer means "much later".</summary>
     public static readonly TimeSpan LongestDelay = TimeSpan.FromDays(24);
 
+    // One delegate for every policy: each subscription would otherwise keep its own.
+    private static readonly Func<double> SharedRandom = Random.Shared.NextDouble;
+
     private readonly SseClientOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly Func<double> _random;
@@ -34,7 +37,7 @@ internal sealed class WaitPolicy
     {
         _options = options;
         _timeProvider = timeProvider;
-        _random = random ?? Random.Shared.NextDouble;
+        _random = random ?? SharedRandom;
     }
 
     /// <summary>Gets the number of failures in a row that the doubling counts.</summary>
