@@ -13,7 +13,6 @@ namespace ResilientSse.Streaming.Internal;
 /// </summary>
 internal sealed class SseConnector
 {
-
     private readonly HttpClient _httpClient;
     private readonly SseClientOptions _options;
     private readonly TimeProvider _timeProvider;
