@@ -108,7 +108,7 @@ internal sealed class RedisExecutionStore : IExecutionStore
         var args = new List<RedisValue> { updated.Id, stored.Id, stored.Type, stored.Data, updated.IsTerminal ? "1" : "0", absent.Count };
         args.AddRange(absent);
         args.AddRange(pairs);
-        var keys = new[] { Keys.Execution(updated.Id), Keys.Log(updated.Id), Keys.Unfinished, Keys.Lease(updated.Id) };
+        var keys = new[] { Keys.Execution(updated.Id), Keys.Log(updated.Id), Keys.Unfinished, Keys.Lease(updated.Id), Keys.Ended };
         switch ((long)Evaluate(RedisScripts.Append, keys, [.. args]))
         {
             case 1:
