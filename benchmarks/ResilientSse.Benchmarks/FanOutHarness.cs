@@ -13,56 +13,75 @@ namespace ResilientSse.Benchmarks;
 /// subscriber reading it. Reported for each N side by side, p50/p95/p99/max over every (event, subscriber) pair.
 /// <c>dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- fanout [1,100,1000] [stages] [--in-process]</c>
 /// The server runs as its own process (as it is deployed) unless <c>--in-process</c> is given, or
-/// <c>--server http://127.0.0.1:PORT/</c> names one already running (to profile it, say).
+/// <c>--server http://127.0.0.1:PORT/</c> names one already running (to profile it, say). With <c>--redis-nodes 3</c>
+/// the harness starts a redis-server and three server processes on it; the execution runs on the first (the writer),
+/// the subscribers are spread evenly over all three, and the delay through the nodes other than the writer — the
+/// relay's share — is reported beside the overall one.
 /// The subscribers share one process, so one garbage collection there would pause all 1,000 at once and count as the
 /// server's delay for every one of them (1,000 real subscribers collect on their own): the measured events run in a
 /// no-GC region of the subscribers' process, unless <c>--gc</c> is given. The line says whether a collection happened.
 /// </summary>
 internal static class FanOutHarness
 {
+    private static readonly string[] OptionsWithValues = ["--server", "--redis-nodes"];
+
     public static async Task<int> RunAsync(string[] args)
     {
-        var positional = args.Skip(1).Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && args[i] != "--server").ToArray();
+        var positional = args.Skip(1).Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && !OptionsWithValues.Contains(args[i])).ToArray();
         var counts = (positional.Length > 0 ? positional[0] : "1,100,1000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
         var stages = positional.Length > 1 ? int.Parse(positional[1], CultureInfo.InvariantCulture) : 50;
         var inProcess = args.Contains("--in-process");
         var raw = args.Contains("--raw");
         var withGc = args.Contains("--gc");
-        var external = args.SkipWhile(a => a != "--server").Skip(1).FirstOrDefault();
+        var external = ValueOf(args, "--server");
+        var redisNodes = ValueOf(args, "--redis-nodes") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 0;
 
-        Console.WriteLine($"fan-out: server {(inProcess ? "in-process" : "in its own process")}, subscribers {(raw ? "reading lines (--raw)" : "SseClient")}, {stages} stages of 100 ms, load average {LoadAverage()}");
+        var servers = redisNodes > 0 ? $"{redisNodes} server processes on one redis-server (Redis store), the writer first" : $"server {(inProcess ? "in-process" : "in its own process")}";
+        Console.WriteLine($"fan-out: {servers}, subscribers {(raw ? "reading lines (--raw)" : "SseClient")}, {stages} stages of 100 ms, load average {LoadAverage()}");
         var failed = false;
-        await using var server = external is not null ? FanOutServer.External(new Uri(external)) : await FanOutServer.StartAsync(inProcess);
+        await using var nodes = await FanOutNodes.StartAsync(inProcess, external, redisNodes);
+        var addresses = nodes.Servers.Select(s => s.BaseAddress).ToList();
 
         // A server runs for days: its code is measured once the JIT has optimised it, not while it compiles. One
         // unreported pass with the most subscribers warms the server and the subscribers alike.
-        await MeasureAsync(server.BaseAddress, counts.Max(), Math.Min(stages, 20), raw, withGc);
+        await MeasureAsync(addresses, counts.Max(), Math.Min(stages, 20), raw, withGc);
         foreach (var count in counts)
         {
-            var serverBefore = server.ProcessorTime;
+            var serverBefore = nodes.ProcessorTime;
             var clientBefore = Process.GetCurrentProcess().TotalProcessorTime;
-            var result = await MeasureAsync(server.BaseAddress, count, stages, raw, withGc);
+            var result = await MeasureAsync(addresses, count, stages, raw, withGc);
             var client = Process.GetCurrentProcess().TotalProcessorTime - clientBefore;
-            var serverCpu = server.ProcessorTime - serverBefore;
+            var serverCpu = nodes.ProcessorTime - serverBefore;
             failed |= result.Missing > 0;
             var d = result.Delays;
             var deliveries = (double)count * ((2 * stages) + 2);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"subscribers {count,5}: {d.Count,7} deliveries, delay p50 {Percentile(d, 0.50),5:0} ms, p95 {Percentile(d, 0.95),5:0} ms, p99 {Percentile(d, 0.99),5:0} ms, max {(d.Count > 0 ? d[^1] : 0),5:0} ms; missing {result.Missing}; CPU per delivery: server {(serverCpu is { } s ? (s.TotalMicroseconds / deliveries).ToString("0.0", CultureInfo.InvariantCulture) + " µs" : "n/a")}, subscribers {client.TotalMicroseconds / deliveries:0.0} µs; subscribers' collections while measured: {result.Collections}"));
+                $"subscribers {count,5}: {Summary(d)}; missing {result.Missing}; CPU per delivery: server{(addresses.Count > 1 ? "s" : "")} {(serverCpu is { } s ? (s.TotalMicroseconds / deliveries).ToString("0.0", CultureInfo.InvariantCulture) + " µs" : "n/a")}, subscribers {client.TotalMicroseconds / deliveries:0.0} µs; subscribers' collections while measured: {result.Collections}"));
+            if (addresses.Count > 1)
+            {
+                Console.WriteLine($"  through the {addresses.Count - 1} nodes other than the writer: {Summary(result.OffWriter)}");
+            }
         }
 
+        Console.WriteLine($"load average at the end {LoadAverage()}");
         return failed ? 1 : 0;
     }
 
-    private static async Task<(List<double> Delays, long Missing, string Collections)> MeasureAsync(Uri baseAddress, int subscribers, int stages, bool raw, bool withGc)
+    private static string? ValueOf(string[] args, string option) => args.SkipWhile(a => a != option).Skip(1).FirstOrDefault();
+
+    private static string Summary(List<double> d) => string.Create(CultureInfo.InvariantCulture,
+        $"{d.Count,7} deliveries, delay p50 {Percentile(d, 0.50),5:0} ms, p95 {Percentile(d, 0.95),5:0} ms, p99 {Percentile(d, 0.99),5:0} ms, max {(d.Count > 0 ? d[^1] : 0),5:0} ms");
+
+    /// <summary>One execution started through the first node; subscriber i streams it from node i mod the node count.</summary>
+    private static async Task<(List<double> Delays, List<double> OffWriter, long Missing, string Collections)> MeasureAsync(IReadOnlyList<Uri> nodes, int subscribers, int stages, bool raw, bool withGc)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue };
-        using var http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
 
         // The first stage is long enough for every subscriber to connect; the delays counted are those of the events
         // stamped after the last one connected.
         string id;
-        using (var response = await http.PostAsJsonAsync("workflow/executions", new { workflowId = "very-long", input = new { stages, delayMs = 100 } }))
+        using (var response = await http.PostAsJsonAsync(new Uri(nodes[0], "workflow/executions"), new { workflowId = "very-long", input = new { stages, delayMs = 100 } }))
         {
             response.EnsureSuccessStatusCode();
             using var snapshot = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -70,12 +89,12 @@ internal static class FanOutHarness
         }
 
         var client = new SseClient(http);
-        var streamUri = new Uri(baseAddress, $"workflow/executions/{id}/stream");
         var connected = new CountdownEvent(subscribers);
         var (gcBefore, noGc) = (0, false);
         var allConnected = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var perSubscriber = await Task.WhenAll(Enumerable.Range(0, subscribers).Select(async _ =>
+        var perSubscriber = await Task.WhenAll(Enumerable.Range(0, subscribers).Select(async subscriber =>
         {
+            var streamUri = new Uri(nodes[subscriber % nodes.Count], $"workflow/executions/{id}/stream");
             var delays = new List<(long Id, DateTimeOffset Stamped, double Delay)>((2 * stages) + 2);
             var first = true;
             var items = raw ? ReadLinesAsync(http, streamUri) : ReadSubscriptionAsync(client, streamUri);
@@ -97,21 +116,22 @@ internal static class FanOutHarness
                 }
             }
 
-            return delays;
+            return (OffWriter: subscriber % nodes.Count != 0, Delays: delays);
         }));
 
         var since = await allConnected.Task;
         var expected = (2 * stages) + 2;
-        var counted = perSubscriber.SelectMany(s => s.Where(e => e.Stamped > since).Select(e => e.Delay)).ToList();
-        counted.Sort();
-        var missing = perSubscriber.Sum(s => (long)(expected - s.Select(e => e.Id).Distinct().Count()));
+        List<double> Counted(IEnumerable<List<(long Id, DateTimeOffset Stamped, double Delay)>> of) =>
+            [.. of.SelectMany(s => s.Where(e => e.Stamped > since).Select(e => e.Delay)).Order()];
+        var missing = perSubscriber.Sum(s => (long)(expected - s.Delays.Select(e => e.Id).Distinct().Count()));
         var collections = GC.CollectionCount(0) - gcBefore;
         if (noGc && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
         {
             GC.EndNoGCRegion();
         }
 
-        return (counted, missing, withGc ? $"{collections} (--gc)" : noGc ? collections.ToString(CultureInfo.InvariantCulture) : $"{collections} (no region)");
+        var collected = withGc ? $"{collections} (--gc)" : noGc ? collections.ToString(CultureInfo.InvariantCulture) : $"{collections} (no region)";
+        return (Counted(perSubscriber.Select(s => s.Delays)), Counted(perSubscriber.Where(s => s.OffWriter).Select(s => s.Delays)), missing, collected);
     }
 
     private static async IAsyncEnumerable<(long Id, DateTimeOffset Stamped)> ReadSubscriptionAsync(SseClient client, Uri streamUri)

@@ -36,7 +36,8 @@ internal sealed class FanOutServer : IAsyncDisposable
     /// <summary>A server someone else started and stops.</summary>
     public static FanOutServer External(Uri baseAddress) => new(baseAddress, null, null);
 
-    public static async Task<FanOutServer> StartAsync(bool inProcess)
+    /// <summary>Starts a server on the memory store, or on the store that <paramref name="store"/>'s switches name (own process only).</summary>
+    public static async Task<FanOutServer> StartAsync(bool inProcess, string[]? store = null)
     {
         if (inProcess)
         {
@@ -49,7 +50,7 @@ internal sealed class FanOutServer : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[] { "--urls", "http://127.0.0.1:0", "--store", "memory", "--no-request-log" })
+        foreach (var argument in new[] { "--urls", "http://127.0.0.1:0", "--no-request-log" }.Concat(store ?? ["--store", "memory"]))
         {
             start.ArgumentList.Add(argument);
         }

@@ -3,7 +3,7 @@ using ResilientSse.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- --filter '*'    (BenchmarkDotNet)
 // … -- load [watches] [stages] [all|incident] [child]         the load harness: loss, reconnects, ending latency
-// … -- fanout [1,100,1000] [stages]                           fan-out delay and CPU per delivery
+// … -- fanout [1,100,1000] [stages] [--redis-nodes 3] [--gc]  fan-out delay and CPU per delivery (one node, or Redis nodes)
 // … -- throughput [events] [rounds]                           SseClient against HttpClient + SseParser, events/s
 // … -- cli [events] [runs] [tail|watch] [--strace]            the CLI against a raw SseParser CLI
 // … -- idle [watches] [http1|http2] [addresses] [cut]         idle watches: memory per watch, threads, CPU

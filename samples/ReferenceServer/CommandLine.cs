@@ -25,7 +25,8 @@ internal static class CommandLine
           --retry-after S            Retry-After seconds for those 503s (default 1)
           --stall P                  go silent after an event with probability P
           --seed N                   seed for the faults
-          --max-live N               most executions running at once (default 100)
+          --max-live N               most executions running at once on this server (default 100); with
+                                     --store redis each node's own: N nodes run up to N times as many
           --max-live-retry-after S   Retry-After seconds of the 429 beyond --max-live (default 1)
           --allowed-host NAME        also answer requests whose Host is NAME (repeatable; * for any); a server
                                      bound to loopback otherwise answers only localhost, 127.0.0.1 and ::1

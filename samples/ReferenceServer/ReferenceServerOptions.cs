@@ -46,7 +46,14 @@ public sealed class ReferenceServerOptions
     /// <summary>Gets or sets the delivery faults. Default none.</summary>
     public ReferenceFaultOptions Faults { get; set; } = new();
 
-    /// <summary>Gets or sets how many executions may run at once; more are refused with 429. Default 100.</summary>
+    /// <summary>
+    /// Gets or sets how many executions this server may run at once; more are refused with 429. Exact under any
+    /// concurrency: a place is reserved before an execution is created, and given back when its run stops here. On a
+    /// shared store (Redis) the limit is each node's own — the runs started through it, whose lease it holds, whichever
+    /// nodes stream them — so N nodes run up to N times as many; a run another node ends (a cancel sent there,
+    /// or taken for lost) gives its place back when this node hears of it: at once on a Redis channel, at the latest at
+    /// its next lease renewal. Default 100.
+    /// </summary>
     public int MaxLiveExecutions { get; set; } = 100;
 
     /// <summary>Gets or sets how many events a stream subscriber may fall behind before its response is ended. Default 256.</summary>

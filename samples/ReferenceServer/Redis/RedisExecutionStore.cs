@@ -129,7 +129,7 @@ internal sealed class RedisExecutionStore : IExecutionStore, IAsyncDisposable
         var args = new List<RedisValue> { updated.Id, stored.Id, stored.Type, stored.Data, updated.IsTerminal ? "1" : "0", absent.Count };
         args.AddRange(absent);
         args.AddRange(pairs);
-        var keys = new[] { Keys.Execution(updated.Id), Keys.Log(updated.Id), Keys.Unfinished, Keys.Lease(updated.Id) };
+        var keys = new[] { Keys.Execution(updated.Id), Keys.Log(updated.Id), Keys.Unfinished, Keys.Lease(updated.Id), Keys.Ended };
         switch ((long)await EvaluateAsync(RedisScripts.Append, keys, [.. args], cancellationToken).ConfigureAwait(false))
         {
             case 1:

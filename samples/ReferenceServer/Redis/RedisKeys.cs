@@ -15,6 +15,9 @@ internal sealed class RedisKeys(string prefix)
 
     public RedisKey Sequence { get; } = prefix + "sequence";
 
+    /// <summary>The channel each ended execution's id is published on, as its terminal event is appended.</summary>
+    public RedisKey Ended { get; } = prefix + "ended";
+
     public RedisKey Execution(string id) => prefix + "execution:" + id;
 
     public RedisKey Log(string id) => prefix + "log:" + id;

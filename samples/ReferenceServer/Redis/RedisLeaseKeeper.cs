@@ -67,6 +67,9 @@ internal sealed partial class RedisLeaseKeeper : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_period, _time);
+        // A run ended by another node (a cancel sent there) stops here at once; the renewal below is the backstop.
+        await _store.Database.Multiplexer.GetSubscriber().SubscribeAsync(
+            RedisChannel.Literal((string)_store.Keys.Ended!), (_, id) => _engine.Abandon(id.ToString()), CommandFlags.FireAndForget).ConfigureAwait(false);
         try
         {
             do

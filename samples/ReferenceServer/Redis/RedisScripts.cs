@@ -28,7 +28,8 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// KEYS: execution, log, unfinished, lease. ARGV: id, event id, type, data, '1' when the event ends the execution,
+    /// KEYS: execution, log, unfinished, lease, the ended channel (published the id when the event ends the execution).
+    /// ARGV: id, event id, type, data, '1' when the event ends the execution,
     /// n, n fields to delete, then the field/value pairs to set. Returns 1; -1 unknown execution; -2 it has ended;
     /// -3 the event id is not the next one. The same append sent again after a connection was lost before its reply
     /// (the log's last entry is this event) returns 1, changing nothing.
@@ -50,6 +51,7 @@ internal static class RedisScripts
         if ARGV[5] == '1' then
             redis.call('SREM', KEYS[3], ARGV[1])
             redis.call('DEL', KEYS[4])
+            redis.call('PUBLISH', KEYS[5], ARGV[1])
         end
         return 1
         """;

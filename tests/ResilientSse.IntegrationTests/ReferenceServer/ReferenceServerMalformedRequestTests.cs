@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using ResilientSse.IntegrationTests.TestSupport;
 using ResilientSse.ReferenceServer;
+using static ResilientSse.IntegrationTests.TestSupport.ProblemAssert;
 
 namespace ResilientSse.IntegrationTests.ReferenceServer;
 
@@ -340,28 +341,5 @@ public sealed class ReferenceServerMalformedRequestTests : IAsyncLifetime
         var answer = await RawHttp.SendAsync(_server.BaseAddress, RawHttp.Request([head, "Connection: close"]));
 
         AssertRawProblem(answer, status, mention);
-    }
-
-    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string mention)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var document = JsonDocument.Parse(text);
-        var problem = document.RootElement.Clone();
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
-        var said = problem.GetProperty("title").GetString() + " " + problem.GetProperty("detail").GetString();
-        Assert.True(said.Contains(mention, StringComparison.OrdinalIgnoreCase), $"'{said}' does not mention '{mention}'");
-        return problem;
-    }
-
-    private static void AssertRawProblem(RawHttp.Answer answer, int status, params string[] anyOf)
-    {
-        Assert.True(status == answer.Status, $"expected {status}, got {answer.Status}: {answer.Body}");
-        Assert.StartsWith("application/problem+json", answer.ContentType, StringComparison.Ordinal);
-        using var document = JsonDocument.Parse(answer.Body);
-        var said = document.RootElement.GetProperty("title").GetString() + " " + document.RootElement.GetProperty("detail").GetString();
-        Assert.True(anyOf.Any(m => said.Contains(m, StringComparison.OrdinalIgnoreCase)), $"'{said}' mentions none of {string.Join(", ", anyOf)}");
     }
 }

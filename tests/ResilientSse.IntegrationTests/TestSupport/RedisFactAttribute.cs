@@ -1,3 +1,5 @@
+using ResilientSse.Testing;
+
 namespace ResilientSse.IntegrationTests.TestSupport;
 
 /// <summary>

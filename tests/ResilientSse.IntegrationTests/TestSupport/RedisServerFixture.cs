@@ -1,3 +1,5 @@
+using ResilientSse.Testing;
+
 namespace ResilientSse.IntegrationTests.TestSupport;
 
 /// <summary>One redis-server for a test class, when redis-server runs here (see <see cref="RedisServer.SkipReason"/>).</summary>

@@ -17,9 +17,13 @@ internal static class ReferenceServers
     }
 
     /// <summary>Starts an execution and returns its id.</summary>
-    public static async Task<string> StartExecutionAsync(this ReferenceServerHost server, string workflowId, object? input = null)
+    public static Task<string> StartExecutionAsync(this ReferenceServerHost server, string workflowId, object? input = null) =>
+        StartExecutionAsync(server.BaseAddress, workflowId, input);
+
+    /// <summary>Starts an execution on the server at <paramref name="baseAddress"/> and returns its id.</summary>
+    public static async Task<string> StartExecutionAsync(Uri baseAddress, string workflowId, object? input = null)
     {
-        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        using var http = new HttpClient { BaseAddress = baseAddress };
         using var response = await http.PostAsJsonAsync("workflow/executions", new { workflowId, input });
         response.EnsureSuccessStatusCode();
         using var snapshot = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

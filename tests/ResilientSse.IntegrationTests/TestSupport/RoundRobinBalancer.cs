@@ -7,8 +7,11 @@ namespace ResilientSse.IntegrationTests.TestSupport;
 
 /// <summary>
 /// A TCP load balancer on a free loopback port in front of several nodes, one request per connection. A request that
-/// names its client in <see cref="ClientHeader"/> goes to the node after the one that client's previous request went
-/// to, so every reconnect lands on another node; others go round-robin. Every routing is recorded.
+/// names its client in <see cref="ClientHeader"/> goes to the node after the one that client's previous request to the
+/// same path went to, so every reconnect of a stream lands on another node; first requests and others go round-robin.
+/// A node that is gone (refused) costs the client that request only. With <see cref="StreamCuts"/>, stream responses
+/// are cut at random points: after a random number of their bytes, inside the head, an event or a line. Every routing
+/// is recorded.
 /// </summary>
 internal sealed class RoundRobinBalancer : IAsyncDisposable
 {
@@ -17,14 +20,17 @@ internal sealed class RoundRobinBalancer : IAsyncDisposable
     private readonly IReadOnlyList<Uri> _nodes;
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentDictionary<string, int> _lastNode = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Client, string Path), int> _lastNode = new();
     private readonly ConcurrentDictionary<Task, bool> _open = new();
     private readonly Task _accepting;
+    private readonly StreamCuts? _cuts;
     private int _next = -1;
+    private int _cut;
 
-    private RoundRobinBalancer(IReadOnlyList<Uri> nodes)
+    private RoundRobinBalancer(IReadOnlyList<Uri> nodes, StreamCuts? cuts)
     {
         _nodes = nodes;
+        _cuts = cuts;
         _listener.Start(1024);
         BaseAddress = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
         _accepting = AcceptAsync();
@@ -35,7 +41,13 @@ internal sealed class RoundRobinBalancer : IAsyncDisposable
     /// <summary>Gets each routed request: the client it named (or null), the node index, and the request line.</summary>
     public ConcurrentQueue<(string? Client, int Node, string RequestLine)> Routed { get; } = new();
 
-    public static RoundRobinBalancer Start(IReadOnlyList<Uri> nodes) => new(nodes);
+    /// <summary>Gets how many stream responses were cut by <see cref="StreamCuts"/>.</summary>
+    public int Cut => Volatile.Read(ref _cut);
+
+    public static RoundRobinBalancer Start(IReadOnlyList<Uri> nodes, StreamCuts? cuts = null) => new(nodes, cuts);
+
+    /// <summary>A client's handler that names it in every request, one request per connection (each is routed anew).</summary>
+    public static HttpMessageHandler Naming(string client) => new NamingHandler(client) { InnerHandler = new SocketsHttpHandler() };
 
     public async ValueTask DisposeAsync()
     {
@@ -75,17 +87,21 @@ internal sealed class RoundRobinBalancer : IAsyncDisposable
                 var head = await ReadHeadAsync(downstream);
                 var text = Encoding.ASCII.GetString(head);
                 var name = text.Split("\r\n").FirstOrDefault(l => l.StartsWith(ClientHeader + ":", StringComparison.OrdinalIgnoreCase))?[(ClientHeader.Length + 1)..].Trim();
+                var requestLine = text[..text.IndexOf("\r\n", StringComparison.Ordinal)];
+                var path = requestLine.Split(' ', 3) is [_, var target, ..] ? target.Split('?')[0] : requestLine;
                 var node = name is null
-                    ? (int)((uint)Interlocked.Increment(ref _next) % (uint)_nodes.Count)
-                    : _lastNode.AddOrUpdate(name, _ => Random.Shared.Next(_nodes.Count), (_, last) => (last + 1) % _nodes.Count);
-                Routed.Enqueue((name, node, text[..text.IndexOf("\r\n", StringComparison.Ordinal)]));
+                    ? NextNode()
+                    : _lastNode.AddOrUpdate((name, path), _ => NextNode(), (_, last) => (last + 1) % _nodes.Count);
+                Routed.Enqueue((name, node, requestLine));
                 await upstream.ConnectAsync(IPAddress.Loopback, _nodes[node].Port, _stopping.Token);
                 var upstreamStream = upstream.GetStream();
                 await upstreamStream.WriteAsync(head, _stopping.Token);
 
                 // Whichever side ends first ends the exchange: a dropped stream reaches the client as a closed connection.
                 var up = downstream.CopyToAsync(upstreamStream, _stopping.Token);
-                var down = upstreamStream.CopyToAsync(downstream, _stopping.Token);
+                var down = _cuts?.Draw(path) is { } budget
+                    ? CopyThenCutAsync(upstreamStream, downstream, budget)
+                    : upstreamStream.CopyToAsync(downstream, _stopping.Token);
                 await Task.WhenAny(up, down);
             }
             catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -93,6 +109,27 @@ internal sealed class RoundRobinBalancer : IAsyncDisposable
                 // A side went away, or the balancer is stopping.
             }
         }
+    }
+
+    private int NextNode() => (int)((uint)Interlocked.Increment(ref _next) % (uint)_nodes.Count);
+
+    /// <summary>Forwards the first <paramref name="budget"/> bytes of the response, then ends it (the caller closes both sides).</summary>
+    private async Task CopyThenCutAsync(NetworkStream from, NetworkStream to, int budget)
+    {
+        var buffer = new byte[4096];
+        while (budget > 0)
+        {
+            var read = await from.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, budget)), _stopping.Token);
+            if (read == 0)
+            {
+                return;
+            }
+
+            await to.WriteAsync(buffer.AsMemory(0, read), _stopping.Token);
+            budget -= read;
+        }
+
+        Interlocked.Increment(ref _cut);
     }
 
     /// <summary>Reads up to the end of the request head, and whatever came with it (bounded: 16 KiB, 30 s).</summary>
@@ -118,5 +155,16 @@ internal sealed class RoundRobinBalancer : IAsyncDisposable
         }
 
         throw new IOException("The request head is larger than 16 KiB.");
+    }
+
+    /// <summary>Names the client to the balancer, one request per connection.</summary>
+    private sealed class NamingHandler(string client) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.Add(ClientHeader, client);
+            request.Headers.ConnectionClose = true;
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }

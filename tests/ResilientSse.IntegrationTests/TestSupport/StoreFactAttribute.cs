@@ -1,3 +1,4 @@
+using ResilientSse.Testing;
 using Xunit.Sdk;
 
 namespace ResilientSse.IntegrationTests.TestSupport;

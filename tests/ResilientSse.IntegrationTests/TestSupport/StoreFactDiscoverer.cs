@@ -1,3 +1,4 @@
+using ResilientSse.Testing;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 

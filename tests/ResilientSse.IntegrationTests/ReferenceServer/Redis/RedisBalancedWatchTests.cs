@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using ResilientSse.Executions;
 using ResilientSse.IntegrationTests.TestSupport;
-using ResilientSse.ReferenceServer;
-using ResilientSse.Streaming;
 using Xunit.Abstractions;
 
 namespace ResilientSse.IntegrationTests.ReferenceServer.Redis;
 
 /// <summary>
-/// Three nodes on one Redis behind a round-robin balancer; every node drops streams at random; every reconnect of a
-/// watch lands on another node than its previous request. No event may be lost or repeated, and every watch must end.
+/// Three server processes on one Redis behind a round-robin balancer. Streams are dropped at random twice over: each
+/// node ends streams after an event (<c>--drop</c>), and the balancer cuts streams after a random number of bytes —
+/// inside heads, events and lines. Every reconnect of a watch lands on another node than its previous stream. No event
+/// may be lost or repeated, and every watch must end with its terminal event.
 /// </summary>
 public sealed class RedisBalancedWatchTests(RedisServerFixture redis, ITestOutputHelper output) : IClassFixture<RedisServerFixture>
 {
@@ -18,30 +18,21 @@ public sealed class RedisBalancedWatchTests(RedisServerFixture redis, ITestOutpu
     private const int Stages = 5;
     private const int EventsPerRun = 2 + (2 * Stages);
 
+    /// <summary>Well under a minute on two busy cores: the runs take 1.5 s each, the rest is reconnects and start-up.</summary>
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(45);
+
     [RedisFact]
-    public async Task Watch_ThreeNodesRoundRobinWithRandomDrops_EveryWatchGetsEveryEventOnceAndEnds()
+    public async Task Watch_ThreeNodeProcessesRoundRobinWithRandomDropsAndCuts_EveryWatchGetsEveryEventOnceAndEnds()
     {
+        using var timeout = new CancellationTokenSource(Bound);
+        var clock = Stopwatch.StartNew();
         var prefix = $"balanced-{Guid.NewGuid():N}:";
-        var nodes = new List<ReferenceServerHost>();
+        var nodes = await RedisNodeProcess.StartManyAsync(
+            Nodes, redis.Server, prefix, TimeSpan.FromSeconds(10), timeout.Token, n => ["--drop", "0.1", "--seed", $"{n}", "--max-live", $"{Watches}"]);
         try
         {
-            for (var i = 0; i < Nodes; i++)
-            {
-                var seed = i + 1;
-                nodes.Add(await ReferenceServers.StartAsync(o =>
-                {
-                    o.Store = ReferenceStoreKind.Redis;
-                    o.Redis = redis.Server.Address;
-                    o.RedisKeyPrefix = prefix;
-                    o.MaxLiveExecutions = Watches;
-                    o.Faults.DropProbability = 0.15;
-                    o.Faults.Seed = seed;
-                }));
-            }
-
-            await using var balancer = RoundRobinBalancer.Start([.. nodes.Select(n => n.BaseAddress)]);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(240));
-            var clock = Stopwatch.StartNew();
+            var started = clock.Elapsed;
+            await using var balancer = RoundRobinBalancer.Start([.. nodes.Select(n => n.BaseAddress)], new StreamCuts(probability: 0.15, maxBytes: 3_000, seed: 13));
 
             // Started a few at a time, each watched at once: the watches overlap the runs, as they would in use.
             using var starting = new SemaphoreSlim(4);
@@ -58,27 +49,28 @@ public sealed class RedisBalancedWatchTests(RedisServerFixture redis, ITestOutpu
                     starting.Release();
                 }
 
-                return (Id: id, Events: await WatchAsync(balancer.BaseAddress, $"watch-{w}", id, timeout.Token));
+                return (Id: id, Events: await RedisNodes.WatchAsync(balancer.BaseAddress, id, timeout.Token, client: $"watch-{w}"));
             }).ToList();
             var results = await Task.WhenAll(watches);
-            var elapsed = clock.Elapsed;
 
             var routed = balancer.Routed.Where(r => r.Client is not null && r.RequestLine.Contains("/stream", StringComparison.Ordinal)).ToList();
             var streamsPerWatch = routed.GroupBy(r => r.Client).ToDictionary(g => g.Key!, g => g.Select(r => r.Node).ToList());
-            output.WriteLine($"{Watches} watches on {Nodes} nodes in {elapsed.TotalSeconds:F1} s: {routed.Count} stream requests "
-                + $"({routed.Count - Watches} reconnects); {streamsPerWatch.Count(s => s.Value.Distinct().Count() > 1)} watches streamed from more than one node.");
+            output.WriteLine($"{Watches} watches on {Nodes} node processes (started in {started.TotalSeconds:F1} s) in {clock.Elapsed.TotalSeconds:F1} s: "
+                + $"{routed.Count} stream requests ({routed.Count - Watches} reconnects, {balancer.Cut} cut by the balancer, the rest dropped by the nodes); "
+                + $"{streamsPerWatch.Count(s => s.Value.Distinct().Count() > 1)} watches streamed from more than one node; "
+                + $"{results.Sum(r => r.Events.Count)} events, {results.Sum(r => r.Events.Count(e => e.Kind == ExecutionEventKind.Gap))} gaps.");
 
             foreach (var (id, events) in results)
             {
-                output.WriteLine(events[^1].IsTerminal ? string.Empty : $"{id}: {string.Join(", ", events.Select(e => $"{e.Sequence}:{e.Type}:{e.Source}"))}");
                 Assert.DoesNotContain(events, e => e.Kind == ExecutionEventKind.Gap);
                 Assert.Equal(Enumerable.Range(1, EventsPerRun).Select(i => (long?)i), events.Select(e => e.Sequence));
                 Assert.True(events[^1].IsTerminal, $"The watch of {id} did not end with its terminal event.");
                 Assert.Equal("workflow.completed", events[^1].Type);
             }
 
-            // The drops did happen, and reconnects did move between nodes: what this test is about.
+            // The drops and cuts did happen, and reconnects did move between nodes: what this test is about.
             Assert.True(routed.Count > Watches * 3 / 2, $"Only {routed.Count} stream requests for {Watches} watches: too few drops.");
+            Assert.True(balancer.Cut > Watches / 10, $"Only {balancer.Cut} streams were cut by the balancer.");
             Assert.True(streamsPerWatch.Count(s => s.Value.Distinct().Count() == Nodes) > Watches / 4, "Too few watches streamed from all three nodes.");
             Assert.All(streamsPerWatch.Values, nodesOfOneWatch => Assert.All(nodesOfOneWatch.Zip(nodesOfOneWatch.Skip(1)), pair => Assert.NotEqual(pair.First, pair.Second)));
         }
@@ -88,36 +80,6 @@ public sealed class RedisBalancedWatchTests(RedisServerFixture redis, ITestOutpu
             {
                 await node.DisposeAsync();
             }
-        }
-    }
-
-    private static async Task<List<ExecutionEvent>> WatchAsync(Uri balancer, string client, string id, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient(new NameTheClient(client) { InnerHandler = new SocketsHttpHandler() }) { BaseAddress = balancer };
-        var watcher = new ExecutionWatcher(http, new ExecutionWatcherOptions
-        {
-            BaseAddress = balancer,
-            PollInterval = TimeSpan.FromMilliseconds(200),
-            OfflineBudget = TimeSpan.FromSeconds(120),
-            Stream = new SseClientOptions { InitialReconnectDelay = TimeSpan.FromMilliseconds(20), MaxReconnectDelay = TimeSpan.FromMilliseconds(500), IdleTimeout = TimeSpan.FromSeconds(60) },
-        });
-        var events = new List<ExecutionEvent>();
-        await foreach (var item in watcher.WatchAsync(id, cancellationToken))
-        {
-            events.Add(item);
-        }
-
-        return events;
-    }
-
-    /// <summary>Names the watch to the balancer, one request per connection, so that each request is routed anew.</summary>
-    private sealed class NameTheClient(string client) : DelegatingHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            request.Headers.Add(RoundRobinBalancer.ClientHeader, client);
-            request.Headers.ConnectionClose = true;
-            return base.SendAsync(request, cancellationToken);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ResilientSse.Executions;
 using ResilientSse.IntegrationTests.TestSupport;
+using ResilientSse.Testing;
 
 namespace ResilientSse.IntegrationTests.ReferenceServer.Redis;
 

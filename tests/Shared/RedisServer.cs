@@ -3,11 +3,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace ResilientSse.IntegrationTests.TestSupport;
+namespace ResilientSse.Testing;
 
 /// <summary>
-/// A real redis-server of the test's own, on a free loopback port with a temporary directory (nothing saved unless
-/// asked), stopped and deleted on dispose. .ci/run installs redis-server; elsewhere the tests that need it are skipped.
+/// A real redis-server of the test's (or the benchmark harness's) own, on a free loopback port with a temporary
+/// directory (nothing saved unless asked), stopped and deleted on dispose. .ci/run installs redis-server; elsewhere the
+/// tests that need it are skipped.
 /// </summary>
 public sealed class RedisServer : IDisposable
 {
