@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -54,10 +55,60 @@ internal static class JsonLines
             }
 
             writer.WritePropertyName(DataName);
-            item.Data.WriteTo(writer);
+            WriteData(writer, item.Data);
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Writes a JSON value as <see cref="JsonElement.WriteTo"/> does. Text the server sent in that very form already —
+    /// printable ASCII without escapes, and no space between tokens — is copied as it is instead of written again
+    /// token by token: the writer would change none of its bytes (it escapes only quotes, backslashes, control
+    /// characters and non-ASCII ones, and drops whitespace between tokens).
+    /// </summary>
+    public static void WriteData(Utf8JsonWriter writer, JsonElement data)
+    {
+        if (data.ValueKind != JsonValueKind.Undefined && JsonMarshal.GetRawUtf8Value(data) is var raw && IsWrittenAsIs(raw))
+        {
+            writer.WriteRawValue(raw, skipInputValidation: true);
+            return;
+        }
+
+        data.WriteTo(writer);
+    }
+
+    /// <summary>
+    /// Whether <see cref="JsonElement.WriteTo"/> would write <paramref name="json"/> (valid JSON) unchanged: printable
+    /// ASCII, no backslash (so no escape to normalize), and no space outside strings.
+    /// </summary>
+    internal static bool IsWrittenAsIs(ReadOnlySpan<byte> json)
+    {
+        if (json.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E) || json.Contains((byte)'\\'))
+        {
+            return false;
+        }
+
+        if (!json.Contains((byte)' '))
+        {
+            return true;
+        }
+
+        // Without backslashes every quote opens or closes a string: a space is between tokens when outside one.
+        var inString = false;
+        foreach (var b in json)
+        {
+            if (b == (byte)'"')
+            {
+                inString = !inString;
+            }
+            else if (b == (byte)' ' && !inString)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary><c>{"type","data","id"}</c> for <c>tail</c>.</summary>

@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using ResilientSse.Streaming.Internal;
 
 namespace ResilientSse.Executions.Internal;
@@ -42,7 +44,7 @@ internal sealed class EventSequencer(string executionId, ExecutionWatcherOptions
         JsonElement data;
         try
         {
-            data = JsonElement.Parse(sse.Data);
+            data = ParseData(sse.DataUtf8.Span);
         }
         catch (JsonException ex)
         {
@@ -126,6 +128,13 @@ internal sealed class EventSequencer(string executionId, ExecutionWatcherOptions
         return options.ParseEventId(id)
             ?? throw new ExecutionProtocolException(executionId, $"the snapshot's lastEventId '{id}' is not a sequence number.");
     }
+
+    /// <summary>
+    /// The data as JSON, parsed from the bytes received: no string in between. Bytes that are not UTF-8 are decoded
+    /// first (each invalid sequence becomes U+FFFD), as a string of the data would have them.
+    /// </summary>
+    private static JsonElement ParseData(ReadOnlySpan<byte> utf8) =>
+        Utf8.IsValid(utf8) ? JsonElement.Parse(utf8) : JsonElement.Parse(Encoding.UTF8.GetString(utf8));
 
     private string TerminalTypeOf(ExecutionStatus status)
     {

@@ -36,7 +36,8 @@ internal sealed partial class WatchSession
                 var connectedAt = _time.GetTimestamp();
                 quiet.Start();
                 var newEvents = 0;
-                var events = connection.ReadEventsAsync(_sequencer.LastEventId ?? string.Empty, _connections, quiet.Token).GetAsyncEnumerator(quiet.Token);
+                // The parser itself, not an iterator over it: an event already received costs one synchronous call.
+                var events = connection.StartReading(_sequencer.LastEventId ?? string.Empty, quiet.Token);
                 try
                 {
                     while (true)
@@ -49,7 +50,7 @@ internal sealed partial class WatchSession
                                 break;
                             }
 
-                            sse = events.Current;
+                            sse = connection.Dispatch(_connections);
                         }
                         catch (SseTransientException ex)
                         {
@@ -107,7 +108,7 @@ internal sealed partial class WatchSession
                 }
                 finally
                 {
-                    await events.DisposeAsync().ConfigureAwait(false);
+                    connection.Finish();
                     OnConnectionEnded(connection, report);
                 }
 

@@ -85,6 +85,9 @@ internal sealed partial class EventStreamParser : IDisposable
     /// </summary>
     public ReadOnlySpan<byte> DataUtf8 => _data.AsSpan(0, _dispatchedDataLength);
 
+    /// <summary>Gets <see cref="DataUtf8"/> as memory, for a holder that lives beyond a span (valid as long as it).</summary>
+    public ReadOnlyMemory<byte> DataUtf8Memory => _data.AsMemory(0, _dispatchedDataLength);
+
     /// <summary>Gets the reconnection time a <c>retry:</c> field set since the event before the one just dispatched, if one did.</summary>
     public TimeSpan? DispatchedReconnectionInterval { get; private set; }
 
