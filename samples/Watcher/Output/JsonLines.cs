@@ -23,6 +23,7 @@ internal static class JsonLines
     private static readonly JsonEncodedText DataName = JsonEncodedText.Encode("data");
     private static readonly JsonEncodedText StreamSource = JsonEncodedText.Encode("stream");
     private static readonly JsonEncodedText SnapshotSource = JsonEncodedText.Encode("snapshot");
+    private static EncodedName? _lastType;
 
     /// <summary><c>{"id","type","source","terminal","status","data"}</c>, or for a gap <c>{"type":"gap","source":"watcher","terminal":false,"from","to"}</c>.</summary>
     public static string Format(ExecutionEvent item) => Write(writer => Write(writer, item));
@@ -42,7 +43,7 @@ internal static class JsonLines
         else
         {
             writer.WriteString(IdName, item.Id);
-            writer.WriteString(TypeName, item.Type);
+            writer.WriteString(TypeName, EncodedType(item.Type));
             writer.WriteString(SourceName, item.Source == ExecutionEventSource.Snapshot ? SnapshotSource : StreamSource);
             writer.WriteBoolean(TerminalName, item.IsTerminal);
             if (item.IsTerminal)
@@ -59,6 +60,22 @@ internal static class JsonLines
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The event type encoded as the line writes it, kept from the last event: a stream's events come with a few types,
+    /// each one string instance (the parser's cache), so a run of the same type is encoded once.
+    /// </summary>
+    private static JsonEncodedText EncodedType(string type)
+    {
+        var last = _lastType;
+        if (last is null || !ReferenceEquals(last.Type, type))
+        {
+            last = new EncodedName(type, JsonEncodedText.Encode(type, Options.Encoder));
+            _lastType = last;
+        }
+
+        return last.Encoded;
     }
 
     /// <summary>
@@ -161,4 +178,6 @@ internal static class JsonLines
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    private sealed record EncodedName(string Type, JsonEncodedText Encoded);
 }

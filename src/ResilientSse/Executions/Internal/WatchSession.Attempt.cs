@@ -73,15 +73,17 @@ internal sealed partial class WatchSession
                         }
 
                         // Progress is an event that moves the log on; an id-less one is yielded, but proves nothing.
+                        // One clock reading serves all three: the event's arrival is the item's handing over.
+                        var now = _time.GetTimestamp();
                         if (item.Sequence is not null)
                         {
                             newEvents++;
-                            _lastContact = _lastNewEvent = _time.GetTimestamp();
-                            quiet.OnEvent();
+                            _lastContact = _lastNewEvent = now;
+                            quiet.OnEvent(now);
                         }
 
                         // The quiet check pauses while the consumer holds an item: its time is not the server's silence.
-                        quiet.Pause();
+                        quiet.Pause(now);
                         if (gap is not null)
                         {
                             ReportGap(gap);
