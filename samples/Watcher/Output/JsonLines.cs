@@ -56,7 +56,15 @@ internal static class JsonLines
             }
 
             writer.WritePropertyName(DataName);
-            WriteData(writer, item.Data);
+            if (!item.DataUtf8.IsEmpty && IsWrittenAsIs(item.DataUtf8.Span))
+            {
+                // The text received, which the writer would not change: no document is parsed for it.
+                writer.WriteRawValue(item.DataUtf8.Span, skipInputValidation: true);
+            }
+            else
+            {
+                WriteData(writer, item.Data);
+            }
         }
 
         writer.WriteEndObject();
