@@ -11,7 +11,8 @@ namespace ResilientSse.Benchmarks;
 /// reads, alternately, and the median time to the N-th line is compared — from the stream request (the streaming
 /// itself) and from the process start (startup included). With <c>--strace</c>, one more run of each under
 /// <c>strace -f -c</c> counts their write syscalls.
-/// <c>dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- cli [events] [runs] [tail|watch] [--watcher path/to/ResilientSse.Watcher.dll, or a NativeAOT ssewatch] [--strace]</c>
+/// <c>dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- cli [events] [runs] [tail|watch] [--watcher path/to/ResilientSse.Watcher.dll, or a NativeAOT ssewatch] [--raw path/to/RawSseCli.dll] [--strace]</c>
+/// (<c>--raw</c>: the raw CLI built another way, e.g. published ReadyToRun, to compare both under the same treatment).
 /// </summary>
 internal static class CliHarness
 {
@@ -26,7 +27,8 @@ internal static class CliHarness
         var runs = positional.Length > 1 ? int.Parse(positional[1], CultureInfo.InvariantCulture) : 5;
         var command = positional.Length > 2 ? positional[2] : "tail";
         var root = RepoRoot();
-        var raw = Path.Combine(root, "benchmarks", "RawSseCli", "bin", "Release", "net10.0", "RawSseCli.dll");
+        var rawIndex = Array.IndexOf(args, "--raw");
+        var raw = rawIndex > 0 ? Path.GetFullPath(args[rawIndex + 1]) : Path.Combine(root, "benchmarks", "RawSseCli", "bin", "Release", "net10.0", "RawSseCli.dll");
         var watcherIndex = Array.IndexOf(args, "--watcher");
         var watcher = watcherIndex > 0 ? Path.GetFullPath(args[watcherIndex + 1]) : Path.Combine(root, "samples", "Watcher", "bin", "Release", "net10.0", "ResilientSse.Watcher.dll");
         foreach (var dll in new[] { raw, watcher })
@@ -51,7 +53,7 @@ internal static class CliHarness
         }
 
         Console.WriteLine($"cli: {command} --format jsonl against the raw SseParser CLI, {events:N0} events ({body.Length / 1e6:0.0} MB), {runs} runs each after one warm-up, median; {Environment.ProcessorCount} cores, load {LoadAverage()}");
-        Console.WriteLine($"ssewatch: {watcher}");
+        Console.WriteLine($"ssewatch: {watcher}; raw: {raw}");
         await MeasureAsync(server, rawArgs, events, null);
         await MeasureAsync(server, cliArgs, events, null);
         var rawRuns = new List<Run>();

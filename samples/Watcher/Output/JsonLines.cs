@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -22,6 +23,7 @@ internal static class JsonLines
     private static readonly JsonEncodedText DataName = JsonEncodedText.Encode("data");
     private static readonly JsonEncodedText StreamSource = JsonEncodedText.Encode("stream");
     private static readonly JsonEncodedText SnapshotSource = JsonEncodedText.Encode("snapshot");
+    private static EncodedName? _lastType;
 
     /// <summary><c>{"id","type","source","terminal","status","data"}</c>, or for a gap <c>{"type":"gap","source":"watcher","terminal":false,"from","to"}</c>.</summary>
     public static string Format(ExecutionEvent item) => Write(writer => Write(writer, item));
@@ -41,7 +43,7 @@ internal static class JsonLines
         else
         {
             writer.WriteString(IdName, item.Id);
-            writer.WriteString(TypeName, item.Type);
+            writer.WriteString(TypeName, EncodedType(item.Type));
             writer.WriteString(SourceName, item.Source == ExecutionEventSource.Snapshot ? SnapshotSource : StreamSource);
             writer.WriteBoolean(TerminalName, item.IsTerminal);
             if (item.IsTerminal)
@@ -54,10 +56,84 @@ internal static class JsonLines
             }
 
             writer.WritePropertyName(DataName);
-            item.Data.WriteTo(writer);
+            if (!item.DataUtf8.IsEmpty && IsWrittenAsIs(item.DataUtf8.Span))
+            {
+                // The text received, which the writer would not change: no document is parsed for it.
+                writer.WriteRawValue(item.DataUtf8.Span, skipInputValidation: true);
+            }
+            else
+            {
+                WriteData(writer, item.Data);
+            }
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The event type encoded as the line writes it, kept from the last event: a stream's events come with a few types,
+    /// each one string instance (the parser's cache), so a run of the same type is encoded once.
+    /// </summary>
+    private static JsonEncodedText EncodedType(string type)
+    {
+        var last = _lastType;
+        if (last is null || !ReferenceEquals(last.Type, type))
+        {
+            last = new EncodedName(type, JsonEncodedText.Encode(type, Options.Encoder));
+            _lastType = last;
+        }
+
+        return last.Encoded;
+    }
+
+    /// <summary>
+    /// Writes a JSON value as <see cref="JsonElement.WriteTo"/> does. Text the server sent in that very form already —
+    /// printable ASCII without escapes, and no space between tokens — is copied as it is instead of written again
+    /// token by token: the writer would change none of its bytes (it escapes only quotes, backslashes, control
+    /// characters and non-ASCII ones, and drops whitespace between tokens).
+    /// </summary>
+    public static void WriteData(Utf8JsonWriter writer, JsonElement data)
+    {
+        if (data.ValueKind != JsonValueKind.Undefined && JsonMarshal.GetRawUtf8Value(data) is var raw && IsWrittenAsIs(raw))
+        {
+            writer.WriteRawValue(raw, skipInputValidation: true);
+            return;
+        }
+
+        data.WriteTo(writer);
+    }
+
+    /// <summary>
+    /// Whether <see cref="JsonElement.WriteTo"/> would write <paramref name="json"/> (valid JSON) unchanged: printable
+    /// ASCII, no backslash (so no escape to normalize), and no space outside strings.
+    /// </summary>
+    internal static bool IsWrittenAsIs(ReadOnlySpan<byte> json)
+    {
+        if (json.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E) || json.Contains((byte)'\\'))
+        {
+            return false;
+        }
+
+        if (!json.Contains((byte)' '))
+        {
+            return true;
+        }
+
+        // Without backslashes every quote opens or closes a string: a space is between tokens when outside one.
+        var inString = false;
+        foreach (var b in json)
+        {
+            if (b == (byte)'"')
+            {
+                inString = !inString;
+            }
+            else if (b == (byte)' ' && !inString)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary><c>{"type","data","id"}</c> for <c>tail</c>.</summary>
@@ -110,4 +186,6 @@ internal static class JsonLines
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    private sealed record EncodedName(string Type, JsonEncodedText Encoded);
 }

@@ -23,20 +23,26 @@ public sealed class ExecutionEvent
         ExecutionStatus? status,
         long? missingFrom,
         long? missingTo,
-        DateTimeOffset receivedAt)
+        DateTimeOffset receivedAt,
+        byte[]? dataUtf8 = null)
     {
+        _dataUtf8 = dataUtf8;
         ExecutionId = executionId;
         Kind = kind;
         Source = source;
         Type = type;
         Id = id;
         Sequence = sequence;
-        Data = data;
+        _data = data;
         Status = status;
         MissingFrom = missingFrom;
         MissingTo = missingTo;
         ReceivedAt = receivedAt;
     }
+
+    private readonly JsonElement _data;
+    private readonly byte[]? _dataUtf8;
+    private ParsedData? _parsed;
 
     /// <summary>The execution the event belongs to.</summary>
     public string ExecutionId { get; }
@@ -66,7 +72,18 @@ public sealed class ExecutionEvent
     /// <c>status</c>, <c>executionTime</c>, <c>output</c>, <c>error</c> and <c>timestamp</c> taken from the
     /// snapshot; for gaps, an undefined element (<see cref="JsonValueKind.Undefined"/>).
     /// </summary>
-    public JsonElement Data { get; }
+    /// <remarks>
+    /// An event from the stream keeps its data as the text received (checked to be JSON when it arrived) and parses it
+    /// on the first read of this property: a consumer that only relays <see cref="DataUtf8"/> pays no parse.
+    /// </remarks>
+    public JsonElement Data => _dataUtf8 is null ? _data : (Volatile.Read(ref _parsed) ?? Parse()).Element;
+
+    /// <summary>
+    /// The data's JSON text exactly as the server sent it, in UTF-8 (bytes that were not UTF-8 replaced with U+FFFD),
+    /// for events from the stream; empty for gaps and snapshot-built events, whose data is <see cref="Data"/> alone.
+    /// Relaying it saves writing <see cref="Data"/> out again.
+    /// </summary>
+    public ReadOnlyMemory<byte> DataUtf8 => _dataUtf8;
 
     /// <summary>
     /// Reads <see cref="Data"/> as a <typeparamref name="T"/> through source-generated metadata, which trimming and
@@ -86,7 +103,8 @@ public sealed class ExecutionEvent
             throw new InvalidOperationException($"A gap ({MissingFrom}..{MissingTo} of {ExecutionId}) has no data: check Kind before reading it.");
         }
 
-        return Data.Deserialize(jsonTypeInfo);
+        // From the text received when there is one: no document in between.
+        return _dataUtf8 is null ? Data.Deserialize(jsonTypeInfo) : JsonSerializer.Deserialize(_dataUtf8, jsonTypeInfo);
     }
 
     /// <summary>Whether this is the execution's terminal event: the last item of every watch.</summary>
@@ -113,9 +131,27 @@ public sealed class ExecutionEvent
         string executionId, string? id, long? sequence, string type, JsonElement data, ExecutionStatus? terminalStatus, DateTimeOffset receivedAt) =>
         new(executionId, ExecutionEventKind.Event, ExecutionEventSource.Stream, type, id, sequence, data, terminalStatus, null, null, receivedAt);
 
+    /// <summary>An event from the stream whose data is <paramref name="dataUtf8"/>: JSON text, checked already, parsed on first use.</summary>
+    internal static ExecutionEvent FromStream(
+        string executionId, string? id, long? sequence, string type, byte[] dataUtf8, ExecutionStatus? terminalStatus, DateTimeOffset receivedAt) =>
+        new(executionId, ExecutionEventKind.Event, ExecutionEventSource.Stream, type, id, sequence, default, terminalStatus, null, null, receivedAt, dataUtf8);
+
     internal static ExecutionEvent FromSnapshot(string executionId, string? id, long? sequence, string type, JsonElement data, ExecutionStatus status, DateTimeOffset receivedAt) =>
         new(executionId, ExecutionEventKind.Event, ExecutionEventSource.Snapshot, type, id, sequence, data, status, null, null, receivedAt);
 
     internal static ExecutionEvent Gap(string executionId, long from, long to, DateTimeOffset receivedAt) =>
         new(executionId, ExecutionEventKind.Gap, ExecutionEventSource.Watcher, GapType, null, null, default, null, from, to, receivedAt);
+
+    // Parsed once, whoever reads first; a race parses twice and keeps one (both the same JSON).
+    private ParsedData Parse()
+    {
+        var parsed = new ParsedData(JsonElement.Parse(_dataUtf8.AsSpan()));
+        return Interlocked.CompareExchange(ref _parsed, parsed, null) ?? parsed;
+    }
+
+    /// <summary>The parsed data, in a class so that it is published in one reference write.</summary>
+    private sealed class ParsedData(JsonElement element)
+    {
+        public JsonElement Element { get; } = element;
+    }
 }

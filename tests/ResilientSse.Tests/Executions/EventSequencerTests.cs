@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using ResilientSse.Executions;
 using ResilientSse.Executions.Internal;
@@ -108,6 +110,40 @@ public class EventSequencerTests
         var ex = Assert.Throws<ExecutionProtocolException>(() => _sequencer.Accept(Sse("4", "node.started", "{not json"), out _));
 
         Assert.Contains("event 4", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("{\"a\":1} {\"b\":2}")]
+    [InlineData("[1,2")]
+    [InlineData("{\"a\":\"\\x\"}")]
+    public void Accept_DataNotOneJsonValue_ThrowsProtocolException(string data)
+    {
+        Assert.Throws<ExecutionProtocolException>(() => _sequencer.Accept(Sse("4", "node.started", data), out _));
+    }
+
+    [Fact]
+    public void Accept_Event_KeepsTheDataTextAndParsesItWhenRead()
+    {
+        const string data = """{ "executionId": "exec-1", "n": [1, 2.50] }""";
+
+        var item = _sequencer.Accept(Sse("1", "node.started", data), out _)!;
+
+        Assert.Equal(data, Encoding.UTF8.GetString(item.DataUtf8.Span));
+        Assert.Equal(2.5m, item.Data.GetProperty("n")[1].GetDecimal());
+        Assert.Equal(JsonValueKind.Object, item.Data.ValueKind);
+    }
+
+    [Fact]
+    public void Accept_DataNotUtf8_KeepsItWithReplacementCharacters()
+    {
+        var sse = new SseEvent { EventType = "node.started", DataUtf8 = new byte[] { (byte)'"', 0xFF, (byte)'"' }, LastEventId = "1", HasIdField = true };
+
+        var item = _sequencer.Accept(sse, out _)!;
+
+        Assert.Equal("\uFFFD", item.Data.GetString());
+        Assert.Equal("\"\uFFFD\"", Encoding.UTF8.GetString(item.DataUtf8.Span));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using ResilientSse.Streaming.Internal;
 
 namespace ResilientSse.Executions.Internal;
@@ -39,10 +41,10 @@ internal sealed class EventSequencer(string executionId, ExecutionWatcherOptions
             }
         }
 
-        JsonElement data;
+        byte[] data;
         try
         {
-            data = JsonElement.Parse(sse.Data);
+            data = CheckedData(sse.DataUtf8.Span);
         }
         catch (JsonException ex)
         {
@@ -125,6 +127,24 @@ internal sealed class EventSequencer(string executionId, ExecutionWatcherOptions
 
         return options.ParseEventId(id)
             ?? throw new ExecutionProtocolException(executionId, $"the snapshot's lastEventId '{id}' is not a sequence number.");
+    }
+
+    /// <summary>
+    /// A copy of the data, checked to be one JSON value (the event parses it when asked): a reader's pass, no document.
+    /// Bytes that are not UTF-8 are decoded first (each invalid sequence becomes U+FFFD), as a string of the data would have them.
+    /// </summary>
+    /// <exception cref="JsonException">The data is not one JSON value.</exception>
+    private static byte[] CheckedData(ReadOnlySpan<byte> utf8)
+    {
+        var data = Utf8.IsValid(utf8) ? utf8.ToArray() : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(utf8));
+        var reader = new Utf8JsonReader(data);
+        var tokens = 0;
+        while (reader.Read())
+        {
+            tokens++;
+        }
+
+        return tokens > 0 ? data : throw new JsonException("The data holds no JSON value.");
     }
 
     private string TerminalTypeOf(ExecutionStatus status)

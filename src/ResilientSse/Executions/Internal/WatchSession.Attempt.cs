@@ -36,7 +36,8 @@ internal sealed partial class WatchSession
                 var connectedAt = _time.GetTimestamp();
                 quiet.Start();
                 var newEvents = 0;
-                var events = connection.ReadEventsAsync(_sequencer.LastEventId ?? string.Empty, _connections, quiet.Token).GetAsyncEnumerator(quiet.Token);
+                // The parser itself, not an iterator over it: an event already received costs one synchronous call.
+                var events = connection.StartReading(_sequencer.LastEventId ?? string.Empty, quiet.Token);
                 try
                 {
                     while (true)
@@ -49,7 +50,7 @@ internal sealed partial class WatchSession
                                 break;
                             }
 
-                            sse = events.Current;
+                            sse = connection.Dispatch(_connections);
                         }
                         catch (SseTransientException ex)
                         {
@@ -72,15 +73,17 @@ internal sealed partial class WatchSession
                         }
 
                         // Progress is an event that moves the log on; an id-less one is yielded, but proves nothing.
+                        // One clock reading serves all three: the event's arrival is the item's handing over.
+                        var now = _time.GetTimestamp();
                         if (item.Sequence is not null)
                         {
                             newEvents++;
-                            _lastContact = _lastNewEvent = _time.GetTimestamp();
-                            quiet.OnEvent();
+                            _lastContact = _lastNewEvent = now;
+                            quiet.OnEvent(now);
                         }
 
                         // The quiet check pauses while the consumer holds an item: its time is not the server's silence.
-                        quiet.Pause();
+                        quiet.Pause(now);
                         if (gap is not null)
                         {
                             ReportGap(gap);
@@ -107,7 +110,7 @@ internal sealed partial class WatchSession
                 }
                 finally
                 {
-                    await events.DisposeAsync().ConfigureAwait(false);
+                    connection.Finish();
                     OnConnectionEnded(connection, report);
                 }
 

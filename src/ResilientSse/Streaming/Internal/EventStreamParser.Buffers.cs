@@ -133,6 +133,7 @@ internal sealed partial class EventStreamParser
     private void ReleaseWhileWaiting()
     {
         ReturnToPool(ref _buffer);
+        _lastReadFilled = false; // the next burst starts small again
         if (_dataLength == 0)
         {
             ReturnToPool(ref _data);
@@ -140,7 +141,10 @@ internal sealed partial class EventStreamParser
         }
     }
 
-    /// <summary>Makes room after the unprocessed bytes (renting, compacting, or growing for a long line) and reads into it.</summary>
+    /// <summary>
+    /// Makes room after the unprocessed bytes (renting, compacting, or growing for a long line or for a stream that
+    /// filled the last read: more is waiting, and fewer, larger reads cost less) and reads into it.
+    /// </summary>
     private ValueTask<int> ReadIntoBuffer()
     {
         if (_buffer.Length == 0)
@@ -154,7 +158,7 @@ internal sealed partial class EventStreamParser
             (_start, _end) = (0, _end - _start);
         }
 
-        if (_end == _buffer.Length)
+        if (_end == _buffer.Length || (_lastReadFilled && _buffer.Length < MaxFlowingBufferSize))
         {
             var larger = _pool.Rent(_buffer.Length * 2);
             _buffer.AsSpan(0, _end).CopyTo(larger);
@@ -162,6 +166,7 @@ internal sealed partial class EventStreamParser
             _buffer = larger;
         }
 
+        _requested = _buffer.Length - _end;
         return _stream.ReadAsync(_buffer.AsMemory(_end), _cancellationToken);
     }
 

@@ -28,6 +28,9 @@ internal sealed partial class EventStreamParser : IDisposable
     private const int InitialBufferSize = 4096;
     private const int InitialDataSize = 256;
 
+    /// <summary>The largest read buffer a stream that keeps filling it grows to: a burst then costs a read per 32 KiB, not per 4 KiB.</summary>
+    private const int MaxFlowingBufferSize = 32 * 1024;
+
     /// <summary>The event type of a block that set none (the very instance <see cref="EventType"/> then returns).</summary>
     public const string DefaultEventType = "message";
 
@@ -55,6 +58,8 @@ internal sealed partial class EventStreamParser : IDisposable
     private string _lastEventIdBuffer;
     private long _blockBytes;
     private int _state;
+    private int _requested;
+    private bool _lastReadFilled;
 
     /// <summary>Creates a parser that reads <paramref name="stream"/>, with <paramref name="lastEventId"/> in effect at the start.</summary>
     /// <param name="stream">The response body.</param>
@@ -84,6 +89,9 @@ internal sealed partial class EventStreamParser : IDisposable
     /// <see cref="MoveNextAsync"/> or disposal.
     /// </summary>
     public ReadOnlySpan<byte> DataUtf8 => _data.AsSpan(0, _dispatchedDataLength);
+
+    /// <summary>Gets <see cref="DataUtf8"/> as memory, for a holder that lives beyond a span (valid as long as it).</summary>
+    public ReadOnlyMemory<byte> DataUtf8Memory => _data.AsMemory(0, _dispatchedDataLength);
 
     /// <summary>Gets the reconnection time a <c>retry:</c> field set since the event before the one just dispatched, if one did.</summary>
     public TimeSpan? DispatchedReconnectionInterval { get; private set; }
@@ -122,6 +130,7 @@ internal sealed partial class EventStreamParser : IDisposable
         }
 
         _end += read;
+        _lastReadFilled = read == _requested;
     }
 
     /// <summary>Processes complete lines in the buffer until one dispatches an event; false when more bytes are needed.</summary>

@@ -63,7 +63,7 @@ internal sealed class SseConnection : IAsyncDisposable
     public SseEvent Dispatch(int connectionNumber)
     {
         var parser = Counted();
-        return new SseEvent { EventType = parser.EventType, Data = parser.Data, LastEventId = parser.LastEventId, HasIdField = parser.DispatchedIdField, Connection = connectionNumber };
+        return new SseEvent { EventType = parser.EventType, DataUtf8 = parser.DataUtf8Memory, LastEventId = parser.LastEventId, HasIdField = parser.DispatchedIdField, Connection = connectionNumber };
     }
 
     /// <summary>

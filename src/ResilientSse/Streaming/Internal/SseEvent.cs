@@ -6,8 +6,11 @@ internal readonly struct SseEvent
     /// <summary>Gets the event type: the <c>event:</c> field, or <c>message</c> when there was none.</summary>
     public string EventType { get; init; }
 
-    /// <summary>Gets the data: the <c>data:</c> lines joined with LF.</summary>
-    public string Data { get; init; }
+    /// <summary>
+    /// Gets the data — the <c>data:</c> lines joined with LF — as the UTF-8 bytes received: the connection's own buffer,
+    /// valid until the connection reads on (its next event), so whoever keeps the data copies it first.
+    /// </summary>
+    public ReadOnlyMemory<byte> DataUtf8 { get; init; }
 
     /// <summary>
     /// Gets the last event ID in effect when the event was dispatched — the value a reconnect sends as
