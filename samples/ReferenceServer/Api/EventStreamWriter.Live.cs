@@ -8,7 +8,7 @@ namespace ResilientSse.ReferenceServer.Api;
 /// <summary>
 /// The live part of a stream. While the stream's loop waits with nothing queued (it is "parked"), the publishing thread
 /// writes each new event itself and starts its send: with 1,000 subscribers that is 1,000 copies and sends, without
-/// 1,000 wake-ups of stream loops. Anything unusual — a fault that acts on delivery, a send that cannot complete at
+/// 1,000 wake-ups of stream loops. Anything unusual — an event a fault may act on, a send that cannot complete at
 /// once, the terminal event, a client that has gone — hands the stream back to its loop. The loop and the publisher
 /// never write at the same time: the one that writes holds the stream (the gate decides which), and the loop takes it
 /// back, waiting for a send the publisher started, before it writes again or ends the response.
@@ -29,7 +29,7 @@ internal sealed partial class EventStreamWriter : IDirectDelivery
         wake = false;
         lock (_gate)
         {
-            if (!_parked || stored.Id <= LastId || faults.AffectsDelivery)
+            if (!_parked || stored.Id <= LastId || faults.MayAffect(stored))
             {
                 return false;
             }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ResilientSse.ReferenceServer.Store;
 
 namespace ResilientSse.ReferenceServer.Engine;
 
@@ -11,8 +12,8 @@ internal sealed class FaultInjector(ReferenceFaultOptions faults)
 
     public ReferenceFaultOptions Options => faults;
 
-    /// <summary>Gets whether any fault acts on the delivery of events (drops and stalls), as opposed to refusing streams.</summary>
-    public bool AffectsDelivery => faults.DropProbability > 0 || faults.DropBeforeTerminal || faults.StallProbability > 0;
+    /// <summary>Gets whether a fault may act on the delivery of <paramref name="stored"/> (a drop or a stall after any event, a cut before a terminal one).</summary>
+    public bool MayAffect(StoredEvent stored) => faults.DropProbability > 0 || faults.StallProbability > 0 || (stored.IsTerminal && faults.DropBeforeTerminal);
 
     public bool RefuseStream() => Roll(faults.UnavailableRate);
 

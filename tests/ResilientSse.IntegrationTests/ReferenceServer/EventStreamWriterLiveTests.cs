@@ -74,6 +74,18 @@ public sealed class EventStreamWriterLiveTests
     }
 
     [Fact]
+    public async Task TryDeliver_CutBeforeTerminalConfigured_WritesOtherEventsAndLeavesTheTerminalOneToTheLoop()
+    {
+        var (writer, body, _) = await StartAsync(new ReferenceFaultOptions { DropBeforeTerminal = true });
+        _ = writer.WaitOrHeartbeatAsync(Channel.CreateUnbounded<StoredEvent>().Reader, Interval).AsTask();
+
+        Assert.True(writer.TryDeliver(Event(1), out _));
+        Assert.False(writer.TryDeliver(new StoredEvent(2, "workflow.completed", "{}"), out _));
+
+        Assert.Equal("retry: 50\n\n" + Frame(1), body.Text);
+    }
+
+    [Fact]
     public async Task TryDeliver_IdAlreadyWritten_LeavesItToTheLoop()
     {
         var (writer, body, _) = await StartAsync();
