@@ -54,7 +54,7 @@ internal static class IdleHarness
         var connected = 0;
         var connections = 0;
         var sockets = new ConcurrentQueue<Socket>();
-        using var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = false, ConnectCallback = ConnectAsync };
+        using var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = false, ConnectCallback = TrackedSockets.ConnectInto(sockets) };
         using var http = new HttpClient(handler);
         var watchers = urls.Select(url => new ExecutionWatcher(http, Options(new Uri(url + "/"), http2, () => Interlocked.Increment(ref connections)))).ToArray();
         using var stop = new CancellationTokenSource();
@@ -113,22 +113,6 @@ internal static class IdleHarness
         var notTerminal = ended.Count(e => !e);
         Console.WriteLine($"events {received.Sum()}, lost {lost}, repeated {repeated.Sum()}, gaps {gaps.Sum()}, not terminal {notTerminal}, ended before the measurement {endedEarly}, elapsed {stopwatch.Elapsed.TotalSeconds:0.0} s");
         return allConnected && endedEarly == 0 && lost == 0 && repeated.Sum() == 0 && notTerminal == 0 ? 0 : 1;
-
-        async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                sockets.Enqueue(socket);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
 
         async Task WatchAsync(int i)
         {

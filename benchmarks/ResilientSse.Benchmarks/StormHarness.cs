@@ -40,7 +40,7 @@ internal static class StormHarness
         var connected = 0;
         var connections = 0;
         var reconnecting = 0;
-        using var handler = new SocketsHttpHandler { ConnectCallback = ConnectAsync };
+        using var handler = new SocketsHttpHandler { ConnectCallback = TrackedSockets.ConnectInto(sockets) };
         using var http = new HttpClient(new RequestClock(handler, streamRequests));
         var outcomes = new WatchOutcome[watches];
         var watcher = new ExecutionWatcher(http, new ExecutionWatcherOptions
@@ -128,22 +128,6 @@ internal static class StormHarness
         var notTerminal = outcomes.Count(o => !o.Terminal);
         Console.WriteLine($"events {outcomes.Sum(o => o.Events)}, lost {lost}, repeated {repeated}, gaps {gaps}, not terminal {notTerminal}");
         return allConnected && allBack && lost == 0 && repeated == 0 && gaps == 0 && notTerminal == 0 ? 0 : 1;
-
-        async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                sockets.Enqueue(socket);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
 
         async Task WatchAsync(int i)
         {
