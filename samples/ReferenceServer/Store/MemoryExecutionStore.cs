@@ -1,33 +1,18 @@
 namespace ResilientSse.ReferenceServer.Store;
 
 /// <summary>The in-memory store: for tests and demos. Every call completes synchronously.</summary>
-internal sealed class MemoryExecutionStore : IExecutionStore
+internal sealed class MemoryExecutionStore : SynchronousExecutionStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ExecutionRecord> _executions = [];
     private readonly Dictionary<string, List<StoredEvent>> _logs = [];
     private readonly List<string> _order = [];
 
-    public ValueTask CreateAsync(ExecutionRecord execution, StoredEvent started, CancellationToken cancellationToken = default) =>
-        CompletedCall.Run(() => Create(execution, started), cancellationToken);
-
-    public ValueTask<ExecutionRecord?> GetAsync(string id, CancellationToken cancellationToken = default) => CompletedCall.Run(() => Get(id), cancellationToken);
-
-    public ValueTask<IReadOnlyList<ExecutionRecord>> ListAsync(CancellationToken cancellationToken = default) => CompletedCall.Run(List, cancellationToken);
-
-    public ValueTask AppendAsync(StoredEvent stored, ExecutionRecord updated, CancellationToken cancellationToken = default) =>
-        CompletedCall.Run(() => Append(stored, updated), cancellationToken);
-
-    public ValueTask<IReadOnlyList<StoredEvent>> ReadAfterAsync(string id, long after, CancellationToken cancellationToken = default) =>
-        CompletedCall.Run(() => ReadAfter(id, after), cancellationToken);
-
-    public ValueTask<IReadOnlyList<ExecutionRecord>> ListUnfinishedAsync(CancellationToken cancellationToken = default) => CompletedCall.Run(ListUnfinished, cancellationToken);
-
-    public void Dispose()
+    public override void Dispose()
     {
     }
 
-    private void Create(ExecutionRecord execution, StoredEvent started)
+    protected override void Create(ExecutionRecord execution, StoredEvent started)
     {
         lock (_lock)
         {
@@ -37,7 +22,7 @@ internal sealed class MemoryExecutionStore : IExecutionStore
         }
     }
 
-    private ExecutionRecord? Get(string id)
+    protected override ExecutionRecord? Get(string id)
     {
         lock (_lock)
         {
@@ -45,7 +30,7 @@ internal sealed class MemoryExecutionStore : IExecutionStore
         }
     }
 
-    private IReadOnlyList<ExecutionRecord> List()
+    protected override IReadOnlyList<ExecutionRecord> List()
     {
         lock (_lock)
         {
@@ -53,7 +38,7 @@ internal sealed class MemoryExecutionStore : IExecutionStore
         }
     }
 
-    private void Append(StoredEvent stored, ExecutionRecord updated)
+    protected override void Append(StoredEvent stored, ExecutionRecord updated)
     {
         lock (_lock)
         {
@@ -68,7 +53,7 @@ internal sealed class MemoryExecutionStore : IExecutionStore
         }
     }
 
-    private IReadOnlyList<StoredEvent> ReadAfter(string id, long after)
+    protected override IReadOnlyList<StoredEvent> ReadAfter(string id, long after)
     {
         lock (_lock)
         {
@@ -78,7 +63,7 @@ internal sealed class MemoryExecutionStore : IExecutionStore
         }
     }
 
-    private IReadOnlyList<ExecutionRecord> ListUnfinished()
+    protected override IReadOnlyList<ExecutionRecord> ListUnfinished()
     {
         lock (_lock)
         {

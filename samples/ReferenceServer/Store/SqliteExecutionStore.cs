@@ -13,7 +13,7 @@ namespace ResilientSse.ReferenceServer.Store;
 /// Microsoft.Data.Sqlite's async methods run synchronously too (its documentation says to avoid them), so calling them
 /// would only add a task per call. A call holds its thread for a local file access, not for a network round trip.
 /// </remarks>
-internal sealed class SqliteExecutionStore : IExecutionStore
+internal sealed class SqliteExecutionStore : SynchronousExecutionStore
 {
     private const string Columns = "id, workflow_id, status, started_at, completed_at, execution_time, last_event_id, output, error";
 
@@ -63,22 +63,7 @@ internal sealed class SqliteExecutionStore : IExecutionStore
             """);
     }
 
-    public ValueTask CreateAsync(ExecutionRecord execution, StoredEvent started, CancellationToken cancellationToken = default) =>
-        CompletedCall.Run(() => Create(execution, started), cancellationToken);
-
-    public ValueTask<ExecutionRecord?> GetAsync(string id, CancellationToken cancellationToken = default) => CompletedCall.Run(() => Get(id), cancellationToken);
-
-    public ValueTask<IReadOnlyList<ExecutionRecord>> ListAsync(CancellationToken cancellationToken = default) => CompletedCall.Run(List, cancellationToken);
-
-    public ValueTask AppendAsync(StoredEvent stored, ExecutionRecord updated, CancellationToken cancellationToken = default) =>
-        CompletedCall.Run(() => Append(stored, updated), cancellationToken);
-
-    public ValueTask<IReadOnlyList<StoredEvent>> ReadAfterAsync(string id, long after, CancellationToken cancellationToken = default) =>
-        CompletedCall.Run(() => ReadAfter(id, after), cancellationToken);
-
-    public ValueTask<IReadOnlyList<ExecutionRecord>> ListUnfinishedAsync(CancellationToken cancellationToken = default) => CompletedCall.Run(ListUnfinished, cancellationToken);
-
-    private void Create(ExecutionRecord execution, StoredEvent started)
+    protected override void Create(ExecutionRecord execution, StoredEvent started)
     {
         lock (_lock)
         {
@@ -95,7 +80,7 @@ internal sealed class SqliteExecutionStore : IExecutionStore
         }
     }
 
-    private ExecutionRecord? Get(string id)
+    protected override ExecutionRecord? Get(string id)
     {
         lock (_lock)
         {
@@ -105,7 +90,7 @@ internal sealed class SqliteExecutionStore : IExecutionStore
         }
     }
 
-    private IReadOnlyList<ExecutionRecord> List()
+    protected override IReadOnlyList<ExecutionRecord> List()
     {
         lock (_lock)
         {
@@ -114,7 +99,7 @@ internal sealed class SqliteExecutionStore : IExecutionStore
         }
     }
 
-    private IReadOnlyList<ExecutionRecord> ListUnfinished()
+    protected override IReadOnlyList<ExecutionRecord> ListUnfinished()
     {
         lock (_lock)
         {
@@ -123,7 +108,7 @@ internal sealed class SqliteExecutionStore : IExecutionStore
         }
     }
 
-    private void Append(StoredEvent stored, ExecutionRecord updated)
+    protected override void Append(StoredEvent stored, ExecutionRecord updated)
     {
         lock (_lock)
         {
@@ -155,7 +140,7 @@ internal sealed class SqliteExecutionStore : IExecutionStore
         }
     }
 
-    private IReadOnlyList<StoredEvent> ReadAfter(string id, long after)
+    protected override IReadOnlyList<StoredEvent> ReadAfter(string id, long after)
     {
         lock (_lock)
         {
@@ -173,7 +158,7 @@ internal sealed class SqliteExecutionStore : IExecutionStore
         }
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         _connection.Dispose();
         _owner.Dispose();
