@@ -10,8 +10,8 @@ namespace ResilientSse.IntegrationTests.ReferenceServer.Redis;
 /// <summary>
 /// How late live events reach streams on nodes that did not write them: one node runs the executions, the streams are
 /// spread over the two others, and each event's delay is its arrival minus the timestamp its writer put in it.
-/// 200 streams: the store's calls are synchronous, and far more streams opening at once than the thread pool has
-/// threads starve StackExchange.Redis's replies into time-outs (an asynchronous store is the way past that).
+/// 200 streams keep the test short on two cores; how many streams one Redis node opens at once is
+/// <see cref="RedisManyStreamsTests"/>' question, and the fan-out harness's (<c>fanout 1000 --redis-nodes 3</c>).
 /// </summary>
 public sealed class RedisCrossNodeDelayTests(RedisServerFixture redis, ITestOutputHelper output) : IClassFixture<RedisServerFixture>
 {
