@@ -38,7 +38,7 @@ public sealed class QuietStreamCheckTests
         for (var i = 0; i < 5; i++)
         {
             await AdvanceAsync(check, TimeSpan.FromSeconds(20));
-            check.OnEvent();
+            check.OnEvent(_clock.GetTimestamp());
         }
 
         Assert.Equal(0, Volatile.Read(ref _reads));

@@ -70,16 +70,16 @@ internal sealed class QuietStreamCheck : IAsyncDisposable
     /// <summary>Gets whether the check reads the snapshot (rather than abandoning on quiet alone).</summary>
     public bool AsksTheSnapshot => _readTerminalSnapshot is not null;
 
-    /// <summary>A new event arrived: the quiet starts again. Only notes the time; the timer re-arms itself for the rest of the interval.</summary>
-    public void OnEvent() => OnEvent(_timeProvider.GetTimestamp());
-
-    /// <summary>A new event arrived at <paramref name="timestamp"/> (the clock's, read once by the caller for everything that notes it).</summary>
+    /// <summary>
+    /// A new event arrived at <paramref name="timestamp"/> (the clock's, read once by the caller for everything that
+    /// notes it): the quiet starts again. Only notes the time; the timer re-arms itself for the rest of the interval.
+    /// </summary>
     public void OnEvent(long timestamp) => Volatile.Write(ref _lastEvent, timestamp);
 
-    /// <summary>The consumer holds an item: until <see cref="Resume"/>, time is the consumer's, not the server's silence.</summary>
-    public void Pause() => Pause(_timeProvider.GetTimestamp());
-
-    /// <summary>As <see cref="Pause()"/>, from <paramref name="timestamp"/>: the moment the item was handed over.</summary>
+    /// <summary>
+    /// The consumer holds an item, handed over at <paramref name="timestamp"/>: until <see cref="Resume"/>, time is the
+    /// consumer's, not the server's silence.
+    /// </summary>
     public void Pause(long timestamp)
     {
         _pausedAt = timestamp;

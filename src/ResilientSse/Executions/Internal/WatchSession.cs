@@ -76,6 +76,7 @@ internal sealed partial class WatchSession
         {
             ExecutionLog.WatchStarted(_logger, _executionId, _endpoints.StreamUri, _endpoints.SnapshotUri);
         }
+
         ExecutionMetrics.Watches.Add(1);
         _activity = ExecutionActivity.StartWatch(_executionId, _endpoints.StreamUri);
         using var membership = ReconnectGovernor.For(_time).Join(_endpoints.StreamUri);

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using ResilientSse.Diagnostics;
 
@@ -107,26 +106,6 @@ internal sealed class SseConnection : IAsyncDisposable
     {
         SseMetrics.Events.Add(_uncountedEvents);
         _uncountedEvents = 0;
-    }
-
-    /// <summary>
-    /// Yields the connection's events until the server ends the response (see <see cref="StartReading"/>).
-    /// An event cut off by the end of the connection is never yielded, and its <c>id:</c> never taken.
-    /// </summary>
-    public async IAsyncEnumerable<SseEvent> ReadEventsAsync(string lastEventId, int connectionNumber, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var parser = StartReading(lastEventId, cancellationToken);
-        try
-        {
-            while (await parser.MoveNextAsync().ConfigureAwait(false))
-            {
-                yield return Dispatch(connectionNumber);
-            }
-        }
-        finally
-        {
-            Finish();
-        }
     }
 
     /// <summary>
