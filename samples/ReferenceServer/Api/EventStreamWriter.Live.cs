@@ -132,8 +132,7 @@ internal sealed partial class EventStreamWriter : IDirectDelivery
     // Under the gate: sends what was buffered without waiting; a send that cannot complete at once is left for the loop.
     private void StartFlush()
     {
-        _unflushed = 0;
-        Volatile.Write(ref _lastFlush, _time.GetTimestamp());
+        BeginFlush();
         ValueTask<FlushResult> flush;
         try
         {

@@ -117,10 +117,16 @@ internal sealed partial class EventStreamWriter(HttpContext context, string exec
             return;
         }
 
-        _unflushed = 0;
-        Volatile.Write(ref _lastFlush, _time.GetTimestamp());
+        BeginFlush();
         var result = await _body.FlushAsync(cancellationToken);
         Gone |= result.IsCompleted || result.IsCanceled;
+    }
+
+    // What every send starts with: nothing is left unflushed, and the silence a heartbeat waits for starts again.
+    private void BeginFlush()
+    {
+        _unflushed = 0;
+        Volatile.Write(ref _lastFlush, _time.GetTimestamp());
     }
 
     private void Buffer(ReadOnlySpan<byte> bytes)
