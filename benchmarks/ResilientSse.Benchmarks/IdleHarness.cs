@@ -15,7 +15,8 @@ namespace ResilientSse.Benchmarks;
 /// the runs end and every watch must end with its terminal event, none lost or repeated.
 /// With <c>cut</c>, every connection is then reset at once under the idle watches, and the harness reports how long
 /// they took to be connected again; the runs then end as before, and every watch must still lose nothing.
-/// <c>dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- idle [watches] [http1|http2] [addresses] [cut]</c>
+/// <c>dotnet run -c Release --project benchmarks/ResilientSse.Benchmarks -- idle [watches] [http1|http2|lean] [addresses] [cut]</c>
+/// (<c>lean</c>: HTTP/1.1 through <see cref="Http.Http1StreamingHandler"/> instead of <see cref="SocketsHttpHandler"/>)
 /// </summary>
 /// <remarks>
 /// Over HTTP/1.1 each watch holds one connection, spread over <c>addresses</c> loopback addresses (127.0.0.1, .2, …) so
@@ -37,6 +38,7 @@ internal static class IdleHarness
     {
         var watches = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5_000;
         var http2 = args.Length > 2 && args[2] == "http2";
+        var lean = args.Length > 2 && args[2] == "lean";
         var addressCount = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : Math.Max(1, (watches + 9_999) / 10_000);
         var cut = args.Length > 4 && args[4] == "cut";
 
@@ -54,7 +56,9 @@ internal static class IdleHarness
         var connected = 0;
         var connections = 0;
         var sockets = new ConcurrentQueue<Socket>();
-        using var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = false, ConnectCallback = TrackedSockets.ConnectInto(sockets) };
+        using HttpMessageHandler handler = lean
+            ? new Http.Http1StreamingHandler { ConnectCallback = TrackedSockets.ConnectStreamInto(sockets) }
+            : new SocketsHttpHandler { EnableMultipleHttp2Connections = false, ConnectCallback = TrackedSockets.ConnectInto(sockets) };
         using var http = new HttpClient(handler);
         var watchers = urls.Select(url => new ExecutionWatcher(http, Options(new Uri(url + "/"), http2, () => Interlocked.Increment(ref connections)))).ToArray();
         using var stop = new CancellationTokenSource();
@@ -80,7 +84,7 @@ internal static class IdleHarness
         var heap = SettledHeap();
         var gcHeap = GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes;
         var perWatch = (double)(heap - baseline) / watches;
-        Console.WriteLine($"idle watches {watches} over {(http2 ? "HTTP/2 (h2c)" : "HTTP/1.1")}, {addressCount} address(es), all connected {allConnected} in {connectSeconds:0.0} s, {Environment.ProcessorCount} cores, pid {Environment.ProcessId}");
+        Console.WriteLine($"idle watches {watches} over {(http2 ? "HTTP/2 (h2c)" : lean ? "HTTP/1.1 (Http1StreamingHandler)" : "HTTP/1.1")}, {addressCount} address(es), all connected {allConnected} in {connectSeconds:0.0} s, {Environment.ProcessorCount} cores, pid {Environment.ProcessId}");
         Console.WriteLine($"managed memory per idle watch {perWatch / 1024:0.00} KiB (heap {heap / 1048576.0:0.0} MiB, baseline {baseline / 1048576.0:0.0} MiB, GC heap size {gcHeap / 1048576.0:0.0} MiB)");
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;

@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using ResilientSse.Http.Internal;
+
+namespace ResilientSse.Http;
+
+/// <summary>
+/// An HTTP/1.1 handler for many long-lived, mostly idle response streams: a response body that waits for data holds no
+/// buffer at all. Bytes go from the socket straight into the reader's buffer (chunked framing is removed in place), and
+/// a zero-byte read waits on the socket itself. An idle event stream then costs its socket, its response and the
+/// reader's own state — about half of what it costs over <see cref="SocketsHttpHandler"/>, whose connections keep a
+/// 4 KiB read buffer and a 4 KiB write buffer each for as long as they are open.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Opt in where thousands of streams stay open over HTTP/1.1 against servers reached directly, for example
+/// <c>services.AddExecutionWatcher(...).ConfigurePrimaryHttpMessageHandler(() =&gt; new Http1StreamingHandler())</c>.
+/// <c>DelegatingHandler</c>s above it (authentication, logging, <c>IHttpClientFactory</c>'s handlers) work as usual.
+/// </para>
+/// <para>
+/// What it does not do, by design: every request opens its own connection, closed when the response is disposed or
+/// its body ends (no pooling: a stream keeps its connection anyway); no proxy (environment proxies are not used), no
+/// redirects, no cookies, no decompression, no HTTP/2 or HTTP/3 (a request that insists on them fails with
+/// <see cref="HttpRequestError.VersionNegotiationError"/>). A request body is sent with a <c>Content-Length</c>, read
+/// whole first. Header values are sent as UTF-8, so a <c>Last-Event-ID</c> with any characters goes out as it is; response
+/// header values are read as Latin-1. For anything else use <see cref="SocketsHttpHandler"/>.
+/// </para>
+/// </remarks>
+public sealed class Http1StreamingHandler : HttpMessageHandler
+{
+    private int _maxResponseHeadersLength = 64 * 1024;
+
+    /// <summary>Gets or sets the most bytes a response's status line and headers may take.</summary>
+    /// <value>65,536 (64 KiB), as <see cref="SocketsHttpHandler.MaxResponseHeadersLength"/>.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 64 bytes.</exception>
+    public int MaxResponseHeadersLength
+    {
+        get => _maxResponseHeadersLength;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 64);
+            _maxResponseHeadersLength = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets the TLS options for <c>https</c> requests; <see cref="SslClientAuthenticationOptions.TargetHost"/>
+    /// is each request's host, whatever is set here.
+    /// </summary>
+    /// <value><see langword="null"/>: the system's defaults and certificate validation.</value>
+    public SslClientAuthenticationOptions? SslOptions { get; set; }
+
+    /// <summary>
+    /// Gets or sets how a connection is opened, in place of a TCP socket with <c>NoDelay</c>: the stream returned
+    /// carries the request (under TLS for <c>https</c>) and is disposed with the response.
+    /// </summary>
+    /// <value><see langword="null"/>: a TCP connection to the request's host and port.</value>
+    public Func<DnsEndPoint, CancellationToken, ValueTask<Stream>>? ConnectCallback { get; set; }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The request has no absolute address, or a header value holds a line break.</exception>
+    /// <exception cref="NotSupportedException">The address's scheme is not <c>http</c> or <c>https</c>.</exception>
+    /// <exception cref="HttpRequestException">The connection failed, or the response is not valid HTTP/1.x.</exception>
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var uri = request.RequestUri is { IsAbsoluteUri: true } address ? address
+            : throw new InvalidOperationException($"The request's address must be absolute (give the HttpClient a BaseAddress): \"{request.RequestUri}\".");
+        var secure = uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp ? false
+            : throw new NotSupportedException($"The '{uri.Scheme}' scheme is not supported: {nameof(Http1StreamingHandler)} speaks http and https."));
+        if (request.Version.Major >= 2 && request.VersionPolicy != HttpVersionPolicy.RequestVersionOrLower)
+        {
+            throw new HttpRequestException(HttpRequestError.VersionNegotiationError,
+                $"The request to {uri} asks for HTTP/{request.Version} ({request.VersionPolicy}); {nameof(Http1StreamingHandler)} speaks HTTP/1.1 only.");
+        }
+
+        var body = request.Content is { } content ? await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false) : null;
+        var connection = await ConnectAsync(uri, secure, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Http1RequestWriter.WriteAsync(connection, request, uri, body, cancellationToken).ConfigureAwait(false);
+            return await Http1ResponseReader.ReadAsync(connection, request, _maxResponseHeadersLength, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new HttpRequestException(HttpRequestError.Unknown, $"The connection to {uri.Authority} failed while sending the request or reading its headers: {ex.Message}", ex);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async ValueTask<Stream> ConnectAsync(Uri uri, bool secure, CancellationToken cancellationToken)
+    {
+        var endPoint = new DnsEndPoint(uri.HostNameType is UriHostNameType.IPv6 or UriHostNameType.IPv4 ? uri.DnsSafeHost : uri.IdnHost, uri.Port);
+        Stream stream;
+        try
+        {
+            stream = ConnectCallback is { } connect
+                ? await connect(endPoint, cancellationToken).ConfigureAwait(false)
+                : await ConnectSocketAsync(endPoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"{ex.Message} ({endPoint.Host}:{endPoint.Port})", ex);
+        }
+
+        if (!secure)
+        {
+            return stream;
+        }
+
+        var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(TlsOptions(endPoint.Host), cancellationToken).ConfigureAwait(false);
+            return tls;
+        }
+        catch (Exception ex)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            throw ex is OperationCanceledException ? ex
+                : new HttpRequestException(HttpRequestError.SecureConnectionError, $"The TLS handshake with {endPoint.Host}:{endPoint.Port} failed: {ex.Message}", ex);
+        }
+    }
+
+    private static async ValueTask<Stream> ConnectSocketAsync(DnsEndPoint endPoint, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private SslClientAuthenticationOptions TlsOptions(string host)
+    {
+        var configured = SslOptions;
+        return new SslClientAuthenticationOptions
+        {
+            TargetHost = host,
+            ApplicationProtocols = [SslApplicationProtocol.Http11],
+            RemoteCertificateValidationCallback = configured?.RemoteCertificateValidationCallback,
+            LocalCertificateSelectionCallback = configured?.LocalCertificateSelectionCallback,
+            ClientCertificates = configured?.ClientCertificates,
+            ClientCertificateContext = configured?.ClientCertificateContext,
+            EnabledSslProtocols = configured?.EnabledSslProtocols ?? default,
+            CertificateRevocationCheckMode = configured?.CertificateRevocationCheckMode ?? default,
+            CertificateChainPolicy = configured?.CertificateChainPolicy,
+            AllowRenegotiation = configured?.AllowRenegotiation ?? true,
+        };
+    }
+}

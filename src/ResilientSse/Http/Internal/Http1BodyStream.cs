@@ -1,0 +1,169 @@
+using System.Buffers;
+
+namespace ResilientSse.Http.Internal;
+
+/// <summary>
+/// A response body read straight from its connection: bytes go from the socket into the reader's buffer, and chunked
+/// framing is removed in place, so the body holds no buffer of its own while the reader waits. A zero-byte read waits
+/// on the socket itself. The only buffer is the rest of the read that held the headers, returned to the pool once the
+/// reader has taken it. Disposal closes the connection.
+/// </summary>
+internal sealed class Http1BodyStream : Stream
+{
+    private readonly Stream _connection;
+    private readonly Http1Framing _framing;
+    private byte[]? _leftover;
+    private int _leftoverStart;
+    private readonly int _leftoverEnd;
+    private long _remaining;
+    private ChunkedDecoder _chunked;
+    private bool _ended;
+    private int _disposed;
+
+    /// <param name="connection">The connection, positioned after the headers; the body owns it.</param>
+    /// <param name="framing">How the body's end is known.</param>
+    /// <param name="contentLength">The body's length, for <see cref="Http1Framing.ContentLength"/>.</param>
+    /// <param name="leftover">A pooled buffer holding body bytes read with the headers, or null; the body returns it.</param>
+    /// <param name="start">Where those bytes start.</param>
+    /// <param name="end">Where they end.</param>
+    public Http1BodyStream(Stream connection, Http1Framing framing, long contentLength, byte[]? leftover, int start, int end)
+    {
+        _connection = connection;
+        _framing = framing;
+        _remaining = contentLength;
+        _ended = framing == Http1Framing.None || (framing == Http1Framing.ContentLength && contentLength == 0);
+        if (leftover is not null && start < end && !_ended)
+        {
+            (_leftover, _leftoverStart, _leftoverEnd) = (leftover, start, end);
+        }
+        else if (leftover is not null)
+        {
+            ArrayPool<byte>.Shared.Return(leftover);
+        }
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (_ended)
+        {
+            return 0;
+        }
+
+        if (buffer.IsEmpty)
+        {
+            // Waits for data without a buffer: the point of this stream for an idle reader.
+            if (_leftover is null)
+            {
+                await _connection.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            }
+
+            return 0;
+        }
+
+        while (true)
+        {
+            var room = _framing == Http1Framing.ContentLength ? buffer[..(int)Math.Min(buffer.Length, _remaining)] : buffer;
+            var read = TakeLeftover(room.Span);
+            if (read == 0)
+            {
+                read = await _connection.ReadAsync(room, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return EndOfConnection();
+                }
+            }
+
+            switch (_framing)
+            {
+                case Http1Framing.ContentLength:
+                    _remaining -= read;
+                    _ended = _remaining == 0;
+                    return read;
+                case Http1Framing.Chunked:
+                    var payload = _chunked.Decode(room.Span[..read]);
+                    _ended = _chunked.IsDone;
+                    if (payload > 0 || _ended)
+                    {
+                        return payload;
+                    }
+
+                    continue; // framing only: read on
+                default:
+                    return read;
+            }
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _connection.Dispose();
+            if (_leftover is { } leftover)
+            {
+                _leftover = null;
+                ArrayPool<byte>.Shared.Return(leftover);
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private int TakeLeftover(Span<byte> destination)
+    {
+        if (_leftover is not { } leftover)
+        {
+            return 0;
+        }
+
+        var count = Math.Min(destination.Length, _leftoverEnd - _leftoverStart);
+        leftover.AsSpan(_leftoverStart, count).CopyTo(destination);
+        _leftoverStart += count;
+        if (_leftoverStart == _leftoverEnd)
+        {
+            _leftover = null;
+            ArrayPool<byte>.Shared.Return(leftover);
+        }
+
+        return count;
+    }
+
+    private int EndOfConnection()
+    {
+        if (_framing == Http1Framing.UntilClose)
+        {
+            _ended = true;
+            return 0;
+        }
+
+        throw new HttpIOException(HttpRequestError.ResponseEnded, _framing == Http1Framing.ContentLength
+            ? $"The server closed the connection {_remaining} byte(s) before the end of the response body its Content-Length announced."
+            : "The server closed the connection before the last chunk of the response body.");
+    }
+}

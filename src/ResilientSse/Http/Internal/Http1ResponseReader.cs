@@ -1,0 +1,226 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Net;
+using System.Text;
+
+namespace ResilientSse.Http.Internal;
+
+/// <summary>
+/// Reads an HTTP/1.1 response's status line and header section (RFC 9112 §4–5) from a pooled buffer, skips interim
+/// (1xx) responses, and returns the response with its body positioned after the headers. Header values are kept as
+/// text, unparsed, as <see cref="System.Net.Http.Headers.HttpHeaders.TryAddWithoutValidation(string, string)"/> takes them.
+/// </summary>
+internal static class Http1ResponseReader
+{
+    private const int InitialBufferSize = 4096;
+
+    /// <exception cref="HttpRequestException">The response is not HTTP/1.x, or its header section is too long or cut short.</exception>
+    public static async ValueTask<HttpResponseMessage> ReadAsync(Stream connection, HttpRequestMessage request, int maxHeadersLength, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferSize, maxHeadersLength));
+        var (start, scanned, end) = (0, 0, 0);
+        var head = new Head(request);
+        try
+        {
+            while (true)
+            {
+                // Every complete line so far, then read more.
+                while (buffer.AsSpan(scanned, end - scanned).IndexOf((byte)'\n') is var newLine and >= 0)
+                {
+                    var line = buffer.AsSpan(start, scanned + newLine - start);
+                    (start, scanned) = (scanned + newLine + 1, scanned + newLine + 1);
+                    if (head.Add(line.EndsWith("\r"u8) ? line[..^1] : line))
+                    {
+                        var response = head.Complete(connection, buffer, start, end);
+                        buffer = null!; // the body owns it now
+                        return response;
+                    }
+                }
+
+                scanned = end;
+                if (head.Length + (end - start) >= maxHeadersLength)
+                {
+                    throw new HttpRequestException(HttpRequestError.ConfigurationLimitExceeded,
+                        $"The response's header section from {request.RequestUri} is longer than {maxHeadersLength} bytes ({nameof(Http1StreamingHandler.MaxResponseHeadersLength)}).");
+                }
+
+                if (end == buffer.Length)
+                {
+                    (buffer, scanned, end) = Shift(buffer, start, end, maxHeadersLength);
+                    start = 0;
+                }
+
+                var read = await connection.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new HttpRequestException(HttpRequestError.ResponseEnded,
+                        $"The server at {request.RequestUri} closed the connection before the end of the response's headers.");
+                }
+
+                end += read;
+            }
+        }
+        catch
+        {
+            head.Dispose();
+            throw;
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>Moves the unfinished line to the front, into a larger buffer if it fills this one.</summary>
+    private static (byte[] Buffer, int Scanned, int End) Shift(byte[] buffer, int start, int end, int maxHeadersLength)
+    {
+        var pending = end - start;
+        var target = start > 0 ? buffer : ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxHeadersLength));
+        buffer.AsSpan(start, pending).CopyTo(target);
+        if (target != buffer)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return (target, pending, pending);
+    }
+
+    /// <summary>The response being read: its status, headers and how its body ends.</summary>
+    private sealed class Head : IDisposable
+    {
+        private readonly HttpRequestMessage _request;
+        private HttpResponseMessage? _response;
+        private Http1ResponseContent? _content;
+        private bool _chunked;
+        private bool _transferEncoding;
+        private long _contentLength = -1;
+
+        public Head(HttpRequestMessage request) => _request = request;
+
+        /// <summary>Gets how many bytes of the current response's header section were taken so far.</summary>
+        public int Length { get; private set; }
+
+        /// <summary>Takes one line (without its line end); true when it was the blank line that ends the headers.</summary>
+        public bool Add(ReadOnlySpan<byte> line)
+        {
+            Length += line.Length + 2;
+            if (_response is null)
+            {
+                StartResponse(line);
+                return false;
+            }
+
+            if (!line.IsEmpty)
+            {
+                AddHeader(line);
+                return false;
+            }
+
+            if ((int)_response.StatusCode is >= 100 and <= 199)
+            {
+                // An interim response (100 Continue, 103 Early Hints): the final one follows.
+                Dispose();
+                (_response, _content, _chunked, _transferEncoding, _contentLength, Length) = (null, null, false, false, -1, 0);
+                return false;
+            }
+
+            return true;
+        }
+
+        public HttpResponseMessage Complete(Stream connection, byte[] buffer, int start, int end)
+        {
+            var status = (int)_response!.StatusCode;
+            var framing = _request.Method == HttpMethod.Head || status is 204 or 304 ? Http1Framing.None
+                : _chunked ? Http1Framing.Chunked
+                : _transferEncoding || _contentLength < 0 ? Http1Framing.UntilClose
+                : Http1Framing.ContentLength;
+            _content!.SetBody(new Http1BodyStream(connection, framing, _contentLength, buffer, start, end));
+            return _response;
+        }
+
+        public void Dispose() => _response?.Dispose();
+
+        private void StartResponse(ReadOnlySpan<byte> line)
+        {
+            // HTTP-version SP status-code [SP reason-phrase]
+            if (line.Length < 12 || !line.StartsWith("HTTP/1."u8) || !char.IsAsciiDigit((char)line[7]) || line[8] != ' '
+                || !Utf8Parser.TryParse(line.Slice(9, 3), out int status, out var consumed) || consumed != 3 || status < 100
+                || (line.Length > 12 && line[12] != ' '))
+            {
+                throw Invalid($"its status line is not HTTP/1.x: \"{Printable(line)}\"");
+            }
+
+            if (status == 101)
+            {
+                throw Invalid("it switches protocols (101), which this handler does not do");
+            }
+
+            _content = new Http1ResponseContent();
+            _response = new HttpResponseMessage((HttpStatusCode)status)
+            {
+                Version = line[7] == '0' ? HttpVersion.Version10 : HttpVersion.Version11,
+                RequestMessage = _request,
+                Content = _content,
+            };
+            var reason = line.Length > 13 ? line[13..] : default;
+            if (!reason.IsEmpty && !Ascii.Equals(reason, _response.ReasonPhrase))
+            {
+                _response.ReasonPhrase = Encoding.Latin1.GetString(reason);
+            }
+        }
+
+        private void AddHeader(ReadOnlySpan<byte> line)
+        {
+            var colon = line.IndexOf((byte)':');
+            if (colon <= 0 || line[0] is (byte)' ' or (byte)'\t' || line[colon - 1] is (byte)' ' or (byte)'\t')
+            {
+                throw Invalid($"a header line is malformed: \"{Printable(line)}\"");
+            }
+
+            var rawName = line[..colon];
+            var rawValue = line[(colon + 1)..].Trim(" \t"u8);
+            if (Ascii.EqualsIgnoreCase(rawName, "Transfer-Encoding"u8))
+            {
+                // Chunked only as the last coding counts (RFC 9112 §6.3): otherwise the body runs to the close.
+                _transferEncoding = true;
+                _chunked = rawValue.TrimEnd(" \t"u8) is var codings && codings.Length >= 7 && Ascii.EqualsIgnoreCase(codings[^7..], "chunked"u8)
+                    && (codings.Length == 7 || codings[^8] is (byte)',' or (byte)' ' or (byte)'\t');
+            }
+            else if (Ascii.EqualsIgnoreCase(rawName, "Content-Length"u8))
+            {
+                if (!Utf8Parser.TryParse(rawValue, out long length, out var consumed) || consumed != rawValue.Length || length < 0
+                    || (_contentLength >= 0 && _contentLength != length))
+                {
+                    throw Invalid($"its Content-Length is not one length: \"{Printable(rawValue)}\"");
+                }
+
+                _contentLength = length;
+            }
+
+            var name = Encoding.Latin1.GetString(rawName);
+            var value = Encoding.Latin1.GetString(rawValue);
+            if (!_response!.Headers.TryAddWithoutValidation(name, value) && !_content!.Headers.TryAddWithoutValidation(name, value))
+            {
+                throw Invalid($"a header name is not a token: \"{Printable(rawName)}\"");
+            }
+        }
+
+        private HttpRequestException Invalid(string what) =>
+            new(HttpRequestError.InvalidResponse, $"The server at {_request.RequestUri} sent an invalid HTTP/1.1 response: {what}.");
+
+        private static string Printable(ReadOnlySpan<byte> bytes)
+        {
+            var text = Encoding.Latin1.GetString(bytes[..Math.Min(bytes.Length, 120)]);
+            return string.Create(text.Length, text, static (span, source) =>
+            {
+                for (var i = 0; i < span.Length; i++)
+                {
+                    span[i] = char.IsControl(source[i]) ? '?' : source[i];
+                }
+            });
+        }
+    }
+}
