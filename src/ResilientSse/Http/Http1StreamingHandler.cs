@@ -21,8 +21,8 @@ namespace ResilientSse.Http;
 /// <para>
 /// What it does not do, by design: every request opens its own connection, closed when the response is disposed or
 /// its body ends (no pooling: a stream keeps its connection anyway); no proxy (environment proxies are not used), no
-/// redirects, no cookies, no decompression, no HTTP/2 or HTTP/3 (a request that insists on them fails with
-/// <see cref="HttpRequestError.VersionNegotiationError"/>). A request body is sent with a <c>Content-Length</c>, read
+/// redirects, no cookies, no decompression, no HTTP/2 or HTTP/3 (a request that insists on them fails at once with
+/// <see cref="NotSupportedException"/>: no retry would change the answer). A request body is sent with a <c>Content-Length</c>, read
 /// whole first. Header values are sent as UTF-8, so a <c>Last-Event-ID</c> with any characters goes out as it is; response
 /// header values are read as Latin-1. For anything else use <see cref="SocketsHttpHandler"/>.
 /// </para>
@@ -61,7 +61,7 @@ public sealed class Http1StreamingHandler : HttpMessageHandler
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
     /// <exception cref="InvalidOperationException">The request has no absolute address, or a header value holds a line break.</exception>
-    /// <exception cref="NotSupportedException">The address's scheme is not <c>http</c> or <c>https</c>.</exception>
+    /// <exception cref="NotSupportedException">The address's scheme is not <c>http</c> or <c>https</c>, or the request asks for HTTP/2 or later exactly.</exception>
     /// <exception cref="HttpRequestException">The connection failed, or the response is not valid HTTP/1.x.</exception>
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -72,7 +72,7 @@ public sealed class Http1StreamingHandler : HttpMessageHandler
             : throw new NotSupportedException($"The '{uri.Scheme}' scheme is not supported: {nameof(Http1StreamingHandler)} speaks http and https."));
         if (request.Version.Major >= 2 && request.VersionPolicy != HttpVersionPolicy.RequestVersionOrLower)
         {
-            throw new HttpRequestException(HttpRequestError.VersionNegotiationError,
+            throw new NotSupportedException(
                 $"The request to {uri} asks for HTTP/{request.Version} ({request.VersionPolicy}); {nameof(Http1StreamingHandler)} speaks HTTP/1.1 only.");
         }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
 using ResilientSse.Executions;
 using ResilientSse.Http;
 using ResilientSse.IntegrationTests.TestSupport;
@@ -98,6 +99,41 @@ public sealed class ExecutionWatcherHttp1StreamingHandlerTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watching);
     }
 
+    [Fact]
+    public async Task AddExecutionWatcher_HandlerConfiguredAsPrimary_WatchesThroughIt()
+    {
+        await using var server = await ReferenceServers.StartAsync(_ => { });
+        var socket = new RecordingConnection();
+        var services = new ServiceCollection();
+        services.AddExecutionWatcher(o => o.BaseAddress = server.BaseAddress)
+            .ConfigurePrimaryHttpMessageHandler(() => new Http1StreamingHandler { ConnectCallback = socket.ConnectAsync });
+        await using var provider = services.BuildServiceProvider();
+        using var timeout = new CancellationTokenSource(Bound);
+        var id = await server.StartExecutionAsync("quick");
+
+        var items = await CollectAsync(provider.GetRequiredService<IExecutionWatcher>(), id, null, timeout.Token);
+
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items.Select(e => e.Sequence));
+        Assert.True(socket.Connections >= 1, "the watch went through the handler's connections");
+    }
+
+    [Fact]
+    public async Task WatchAsync_Http2RequiredThroughTheHandler_FailsAtOnceWithNotSupported()
+    {
+        await using var server = await ReferenceServers.StartAsync(_ => { });
+        using var http = new HttpClient(new Http1StreamingHandler());
+        var options = Options(server.BaseAddress);
+        (options.Stream.HttpVersion, options.Stream.HttpVersionPolicy) = (HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact);
+        var watcher = new ExecutionWatcher(http, options);
+        using var timeout = new CancellationTokenSource(Bound);
+        var id = await server.StartExecutionAsync("quick");
+
+        var error = await Assert.ThrowsAsync<NotSupportedException>(() => CollectAsync(watcher, id, null, timeout.Token));
+
+        Assert.Contains("HTTP/1.1 only", error.Message, StringComparison.Ordinal);
+        Assert.False(timeout.IsCancellationRequested);
+    }
+
     private static ExecutionWatcherOptions Options(Uri baseAddress) => new()
     {
         BaseAddress = baseAddress,
@@ -154,14 +190,19 @@ public sealed class ExecutionWatcherHttp1StreamingHandlerTests
     {
         private readonly TaskCompletionSource _zeroByteReadPending = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _pendingReadLength = -1;
+        private int _connections;
 
         public Task ZeroByteReadPending => _zeroByteReadPending.Task;
+
+        /// <summary>Gets how many connections were opened.</summary>
+        public int Connections => Volatile.Read(ref _connections);
 
         /// <summary>Gets the length of the buffer of the read waiting now, or -1 when none waits.</summary>
         public int PendingReadLength => Volatile.Read(ref _pendingReadLength);
 
         public async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, CancellationToken cancellationToken)
         {
+            Interlocked.Increment(ref _connections);
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             await socket.ConnectAsync(endPoint, cancellationToken);
             return new Recorder(new NetworkStream(socket, ownsSocket: true), this);
