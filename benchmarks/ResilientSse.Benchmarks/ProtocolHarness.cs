@@ -9,7 +9,8 @@ using ResilientSse.Streaming;
 namespace ResilientSse.Benchmarks;
 
 /// <summary>
-/// Events per second through the watcher over HTTP/1.1 and over HTTP/2 (h2c), side by side against one reference
+/// Events per second through the watcher over HTTP/1.1 (through <see cref="SocketsHttpHandler"/> and through
+/// <see cref="Http.Http1StreamingHandler"/>) and over HTTP/2 (h2c), side by side against one reference
 /// server in a child process: N finished runs of S stages each are watched at once, so every event is read back from
 /// the log as fast as the transport and the client go. Rounds alternate the protocols; each watch must read every
 /// event once and end with the terminal one.
@@ -33,20 +34,24 @@ internal static class ProtocolHarness
         var failures = 0;
         for (var round = 1; round <= rounds; round++)
         {
-            foreach (var overHttp2 in new[] { false, true })
+            foreach (var transport in new[] { "HTTP/1.1", "HTTP/1.1 lean", "HTTP/2" })
             {
-                var (events, seconds, whole) = await WatchAllAsync(overHttp2 ? http2 : http1, overHttp2, ids, expected);
+                var overHttp2 = transport == "HTTP/2";
+                var (events, seconds, whole) = await WatchAllAsync(overHttp2 ? http2 : http1, transport, ids, expected);
                 failures += whole ? 0 : 1;
-                Console.WriteLine($"round {round} {(overHttp2 ? "HTTP/2  " : "HTTP/1.1")}: {watches} watches x {expected} events, {events / seconds:0} events/s ({seconds:0.00} s), every watch whole {whole}");
+                Console.WriteLine($"round {round} {transport,-13}: {watches} watches x {expected} events, {events / seconds:0} events/s ({seconds:0.00} s), every watch whole {whole}");
             }
         }
 
         return failures == 0 ? 0 : 1;
     }
 
-    private static async Task<(long Events, double Seconds, bool Whole)> WatchAllAsync(Uri server, bool http2, string[] ids, int expected)
+    private static async Task<(long Events, double Seconds, bool Whole)> WatchAllAsync(Uri server, string transport, string[] ids, int expected)
     {
-        using var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = false };
+        var http2 = transport == "HTTP/2";
+        using HttpMessageHandler handler = transport == "HTTP/1.1 lean"
+            ? new Http.Http1StreamingHandler()
+            : new SocketsHttpHandler { EnableMultipleHttp2Connections = false };
         using var http = new HttpClient(handler);
         var watcher = new ExecutionWatcher(http, new ExecutionWatcherOptions
         {
