@@ -21,7 +21,8 @@ namespace ResilientSse.Http;
 /// <para>
 /// What it does not do, by design: every request opens its own connection, closed when the response is disposed or
 /// its body ends (no pooling: a stream keeps its connection anyway); no proxy (environment proxies are not used), no
-/// redirects, no cookies, no decompression, no HTTP/2 or HTTP/3 (a request that insists on them fails at once with
+/// redirects, no cookies, no decompression, none of <c>System.Net.Http</c>'s own telemetry (its metrics, activities and
+/// <c>traceparent</c> header come from <see cref="SocketsHttpHandler"/>; the library's own are unchanged), no HTTP/2 or HTTP/3 (a request that insists on them fails at once with
 /// <see cref="NotSupportedException"/>: no retry would change the answer). A request body is sent with a <c>Content-Length</c>, read
 /// whole first. Header values are sent as UTF-8, so a <c>Last-Event-ID</c> with any characters goes out as it is; response
 /// header values are read as Latin-1. For anything else use <see cref="SocketsHttpHandler"/>.
