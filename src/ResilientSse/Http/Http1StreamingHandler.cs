@@ -19,8 +19,13 @@ namespace ResilientSse.Http;
 /// <c>DelegatingHandler</c>s above it (authentication, logging, <c>IHttpClientFactory</c>'s handlers) work as usual.
 /// </para>
 /// <para>
-/// What it does not do, by design: every request opens its own connection, closed when the response is disposed or
-/// its body ends (no pooling: a stream keeps its connection anyway); no proxy (environment proxies are not used), no
+/// A connection whose response ended cleanly (its whole body read, framed, no <c>Connection: close</c>) is kept for the
+/// next request to the same origin for <see cref="PooledConnectionIdleTimeout"/>, so a watcher's snapshot reads reuse
+/// connections; a stream holds its own for as long as it is open. A request that finds its pooled connection closed by
+/// the server before any response is sent again once on a new connection, if its method is idempotent.
+/// </para>
+/// <para>
+/// What it does not do, by design: no proxy (environment proxies are not used), no
 /// redirects, no cookies, no decompression, none of <c>System.Net.Http</c>'s own telemetry (its metrics, activities and
 /// <c>traceparent</c> header come from <see cref="SocketsHttpHandler"/>; the library's own are unchanged), no HTTP/2 or HTTP/3 (a request that insists on them fails at once with
 /// <see cref="NotSupportedException"/>: no retry would change the answer). A request body is sent with a <c>Content-Length</c>, read
@@ -30,7 +35,32 @@ namespace ResilientSse.Http;
 /// </remarks>
 public sealed class Http1StreamingHandler : HttpMessageHandler
 {
+    private readonly Http1ConnectionPool _pool;
     private int _maxResponseHeadersLength = 64 * 1024;
+
+    /// <summary>Initializes a handler with the defaults.</summary>
+    public Http1StreamingHandler()
+        : this(TimeProvider.System)
+    {
+    }
+
+    internal Http1StreamingHandler(TimeProvider timeProvider) => _pool = new Http1ConnectionPool(timeProvider);
+
+    /// <summary>Gets or sets how long a connection may wait in the pool for the next request to its origin.</summary>
+    /// <value>1 minute, as <see cref="SocketsHttpHandler.PooledConnectionIdleTimeout"/>; <see cref="TimeSpan.Zero"/> keeps none.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public TimeSpan PooledConnectionIdleTimeout
+    {
+        get => _pool.IdleTimeout;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            _pool.IdleTimeout = value;
+        }
+    }
+
+    /// <summary>Gets how many idle connections the pool holds now.</summary>
+    internal int PooledConnections => _pool.Count;
 
     /// <summary>Gets or sets the most bytes a response's status line and headers may take.</summary>
     /// <value>65,536 (64 KiB), as <see cref="SocketsHttpHandler.MaxResponseHeadersLength"/>.</value>
@@ -78,25 +108,54 @@ public sealed class Http1StreamingHandler : HttpMessageHandler
         }
 
         var body = request.Content is { } content ? await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false) : null;
-        var connection = await ConnectAsync(uri, secure, cancellationToken).ConfigureAwait(false);
-        try
+        var origin = _pool.Key(uri.GetLeftPart(UriPartial.Authority));
+        var keepAlive = !request.Headers.NonValidated.TryGetValues("Connection", out var connectionHeader) || !connectionHeader.ToString().Contains("close", StringComparison.OrdinalIgnoreCase);
+        while (true)
         {
-            await Http1RequestWriter.WriteAsync(connection, request, uri, body, cancellationToken).ConfigureAwait(false);
-            return await Http1ResponseReader.ReadAsync(connection, request, _maxResponseHeadersLength, cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException ex)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw new HttpRequestException(HttpRequestError.Unknown, $"The connection to {uri.Authority} failed while sending the request or reading its headers: {ex.Message}", ex);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
+            var pooled = _pool.Rent(origin);
+            var (connection, socket) = pooled ?? await ConnectAsync(uri, secure, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Http1RequestWriter.WriteAsync(connection, request, uri, body, cancellationToken).ConfigureAwait(false);
+                var reuse = keepAlive ? new Http1Reuse(_pool, origin, socket) : null;
+                return await Http1ResponseReader.ReadAsync(connection, request, _maxResponseHeadersLength, reuse, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (pooled is not null && ex is IOException or Http1NoResponseException && IsIdempotent(request.Method)
+                && !cancellationToken.IsCancellationRequested)
+            {
+                // The server closed the pooled connection while it was idle: send again on a new one.
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw new HttpRequestException(HttpRequestError.Unknown, $"The connection to {uri.Authority} failed while sending the request or reading its headers: {ex.Message}", ex);
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
     }
 
-    private async ValueTask<Stream> ConnectAsync(Uri uri, bool secure, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _pool.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static bool IsIdempotent(HttpMethod method) =>
+        method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options || method == HttpMethod.Put || method == HttpMethod.Delete;
+
+    private static Socket? SocketOf(Stream connection) => connection is NetworkStream network ? network.Socket : null;
+
+    private async ValueTask<(Stream Connection, Socket? Socket)> ConnectAsync(Uri uri, bool secure, CancellationToken cancellationToken)
     {
         var endPoint = new DnsEndPoint(uri.HostNameType is UriHostNameType.IPv6 or UriHostNameType.IPv4 ? uri.DnsSafeHost : uri.IdnHost, uri.Port);
         Stream stream;
@@ -111,16 +170,17 @@ public sealed class Http1StreamingHandler : HttpMessageHandler
             throw new HttpRequestException(HttpRequestError.ConnectionError, $"{ex.Message} ({endPoint.Host}:{endPoint.Port})", ex);
         }
 
+        var socket = SocketOf(stream);
         if (!secure)
         {
-            return stream;
+            return (stream, socket);
         }
 
         var tls = new SslStream(stream, leaveInnerStreamOpen: false);
         try
         {
             await tls.AuthenticateAsClientAsync(TlsOptions(endPoint.Host), cancellationToken).ConfigureAwait(false);
-            return tls;
+            return (tls, socket);
         }
         catch (Exception ex)
         {

@@ -32,6 +32,9 @@ internal struct ChunkedDecoder
     /// <summary>Gets whether the last chunk and its trailer section have been read.</summary>
     public readonly bool IsDone => _state == State.Done;
 
+    /// <summary>Gets whether bytes came after the end of the body (so the connection cannot carry another response).</summary>
+    public bool HasExcess { readonly get; private set; }
+
     /// <summary>
     /// Decodes <paramref name="buffer"/> in place and returns how many payload bytes now start it. Bytes after the end of
     /// the body are ignored.
@@ -55,6 +58,7 @@ internal struct ChunkedDecoder
             Step(buffer[i++]);
         }
 
+        HasExcess |= i < buffer.Length;
         return written;
     }
 

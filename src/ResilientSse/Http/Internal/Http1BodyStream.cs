@@ -6,18 +6,22 @@ namespace ResilientSse.Http.Internal;
 /// A response body read straight from its connection: bytes go from the socket into the reader's buffer, and chunked
 /// framing is removed in place, so the body holds no buffer of its own while the reader waits. A zero-byte read waits
 /// on the socket itself. The only buffer is the rest of the read that held the headers, returned to the pool once the
-/// reader has taken it. Disposal closes the connection.
+/// reader has taken it. Disposal closes the connection, or gives it back for reuse when the body ended cleanly and
+/// nothing follows it.
 /// </summary>
 internal sealed class Http1BodyStream : Stream
 {
     private readonly Stream _connection;
     private readonly Http1Framing _framing;
+    private readonly Http1Reuse? _reuse;
     private byte[]? _leftover;
     private int _leftoverStart;
     private readonly int _leftoverEnd;
     private long _remaining;
     private ChunkedDecoder _chunked;
     private bool _ended;
+    private bool _reusable = true;
+    private readonly bool _excess;
     private int _disposed;
 
     /// <param name="connection">The connection, positioned after the headers; the body owns it.</param>
@@ -27,9 +31,22 @@ internal sealed class Http1BodyStream : Stream
     /// <param name="start">Where those bytes start.</param>
     /// <param name="end">Where they end.</param>
     public Http1BodyStream(Stream connection, Http1Framing framing, long contentLength, byte[]? leftover, int start, int end)
+        : this(connection, framing, contentLength, leftover, start, end, reuse: null)
+    {
+    }
+
+    /// <param name="connection">The connection, positioned after the headers; the body owns it.</param>
+    /// <param name="framing">How the body's end is known.</param>
+    /// <param name="contentLength">The body's length, for <see cref="Http1Framing.ContentLength"/>.</param>
+    /// <param name="leftover">A pooled buffer holding body bytes read with the headers, or null; the body returns it.</param>
+    /// <param name="start">Where those bytes start.</param>
+    /// <param name="end">Where they end.</param>
+    /// <param name="reuse">Where the connection goes once the body has ended cleanly, or null to close it.</param>
+    public Http1BodyStream(Stream connection, Http1Framing framing, long contentLength, byte[]? leftover, int start, int end, Http1Reuse? reuse)
     {
         _connection = connection;
         _framing = framing;
+        _reuse = reuse;
         _remaining = contentLength;
         _ended = framing == Http1Framing.None || (framing == Http1Framing.ContentLength && contentLength == 0);
         if (leftover is not null && start < end && !_ended)
@@ -38,6 +55,7 @@ internal sealed class Http1BodyStream : Stream
         }
         else if (leftover is not null)
         {
+            _excess = start != end; // bytes after a body that has already ended: the connection is out of step
             ArrayPool<byte>.Shared.Return(leftover);
         }
     }
@@ -60,6 +78,8 @@ internal sealed class Http1BodyStream : Stream
             return 0;
         }
 
+        // Cleared only by a read that completes: one that failed or was cancelled leaves the connection out of step.
+        _reusable = false;
         if (buffer.IsEmpty)
         {
             // Waits for data without a buffer: the point of this stream for an idle reader.
@@ -68,6 +88,7 @@ internal sealed class Http1BodyStream : Stream
                 await _connection.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
             }
 
+            _reusable = true;
             return 0;
         }
 
@@ -88,13 +109,14 @@ internal sealed class Http1BodyStream : Stream
             {
                 case Http1Framing.ContentLength:
                     _remaining -= read;
-                    _ended = _remaining == 0;
+                    (_ended, _reusable) = (_remaining == 0, true);
                     return read;
                 case Http1Framing.Chunked:
                     var payload = _chunked.Decode(room.Span[..read]);
                     _ended = _chunked.IsDone;
                     if (payload > 0 || _ended)
                     {
+                        _reusable = true;
                         return payload;
                     }
 
@@ -124,7 +146,15 @@ internal sealed class Http1BodyStream : Stream
     {
         if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _connection.Dispose();
+            if (_reuse is not null && _ended && _reusable && !_excess && _leftover is null && !_chunked.HasExcess)
+            {
+                _reuse.Return(_connection);
+            }
+            else
+            {
+                _connection.Dispose();
+            }
+
             if (_leftover is { } leftover)
             {
                 _leftover = null;

@@ -15,11 +15,22 @@ internal static class Http1ResponseReader
     private const int InitialBufferSize = 4096;
 
     /// <exception cref="HttpRequestException">The response is not HTTP/1.x, or its header section is too long or cut short.</exception>
-    public static async ValueTask<HttpResponseMessage> ReadAsync(Stream connection, HttpRequestMessage request, int maxHeadersLength, CancellationToken cancellationToken)
+    public static ValueTask<HttpResponseMessage> ReadAsync(Stream connection, HttpRequestMessage request, int maxHeadersLength, CancellationToken cancellationToken) =>
+        ReadAsync(connection, request, maxHeadersLength, reuse: null, cancellationToken);
+
+    /// <param name="connection">The connection the request went out on.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="maxHeadersLength">The most bytes the status line and headers may take.</param>
+    /// <param name="reuse">Where the connection goes after a body that ended cleanly, unless the response says close.</param>
+    /// <param name="cancellationToken">Cancels the wait for the headers.</param>
+    /// <exception cref="Http1NoResponseException">The connection ended or failed before a single byte of a response.</exception>
+    /// <exception cref="HttpRequestException">The response is not HTTP/1.x, or its header section is too long or cut short.</exception>
+    public static async ValueTask<HttpResponseMessage> ReadAsync(
+        Stream connection, HttpRequestMessage request, int maxHeadersLength, Http1Reuse? reuse, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferSize, maxHeadersLength));
         var (start, scanned, end) = (0, 0, 0);
-        var head = new Head(request);
+        var head = new Head(request, reuse);
         try
         {
             while (true)
@@ -50,11 +61,20 @@ internal static class Http1ResponseReader
                     start = 0;
                 }
 
-                var read = await connection.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
+                int read;
+                try
+                {
+                    read = await connection.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException ex) when (end == 0 && head.IsEmpty)
+                {
+                    throw new Http1NoResponseException(request.RequestUri, ex);
+                }
+
                 if (read == 0)
                 {
-                    throw new HttpRequestException(HttpRequestError.ResponseEnded,
-                        $"The server at {request.RequestUri} closed the connection before the end of the response's headers.");
+                    throw end == 0 && head.IsEmpty ? new Http1NoResponseException(request.RequestUri, null)
+                        : new HttpRequestException(HttpRequestError.ResponseEnded, $"The server at {request.RequestUri} closed the connection before the end of the response's headers.");
                 }
 
                 end += read;
@@ -92,13 +112,19 @@ internal static class Http1ResponseReader
     private sealed class Head : IDisposable
     {
         private readonly HttpRequestMessage _request;
+        private readonly Http1Reuse? _reuse;
         private HttpResponseMessage? _response;
         private Http1ResponseContent? _content;
         private bool _chunked;
         private bool _transferEncoding;
         private long _contentLength = -1;
+        private bool _close;
+        private bool _started;
 
-        public Head(HttpRequestMessage request) => _request = request;
+        public Head(HttpRequestMessage request, Http1Reuse? reuse) => (_request, _reuse) = (request, reuse);
+
+        /// <summary>Gets whether no byte of any response has been taken yet.</summary>
+        public bool IsEmpty => !_started;
 
         /// <summary>Gets how many bytes of the current response's header section were taken so far.</summary>
         public int Length { get; private set; }
@@ -107,6 +133,7 @@ internal static class Http1ResponseReader
         public bool Add(ReadOnlySpan<byte> line)
         {
             Length += line.Length + 2;
+            _started = true;
             if (_response is null)
             {
                 StartResponse(line);
@@ -123,7 +150,7 @@ internal static class Http1ResponseReader
             {
                 // An interim response (100 Continue, 103 Early Hints): the final one follows.
                 Dispose();
-                (_response, _content, _chunked, _transferEncoding, _contentLength, Length) = (null, null, false, false, -1, 0);
+                (_response, _content, _chunked, _transferEncoding, _contentLength, _close, Length) = (null, null, false, false, -1, false, 0);
                 return false;
             }
 
@@ -137,7 +164,10 @@ internal static class Http1ResponseReader
                 : _chunked ? Http1Framing.Chunked
                 : _transferEncoding || _contentLength < 0 ? Http1Framing.UntilClose
                 : Http1Framing.ContentLength;
-            _content!.SetBody(new Http1BodyStream(connection, framing, _contentLength, buffer, start, end));
+            // A connection carries another request only after an HTTP/1.1 response that does not say close and whose
+            // end is framed (RFC 9112 §9.3).
+            var reuse = _response.Version == HttpVersion.Version11 && !_close && framing != Http1Framing.UntilClose ? _reuse : null;
+            _content!.SetBody(new Http1BodyStream(connection, framing, _contentLength, buffer, start, end, reuse));
             return _response;
         }
 
@@ -189,6 +219,10 @@ internal static class Http1ResponseReader
                 _chunked = rawValue.TrimEnd(" \t"u8) is var codings && codings.Length >= 7 && Ascii.EqualsIgnoreCase(codings[^7..], "chunked"u8)
                     && (codings.Length == 7 || codings[^8] is (byte)',' or (byte)' ' or (byte)'\t');
             }
+            else if (Ascii.EqualsIgnoreCase(rawName, "Connection"u8))
+            {
+                _close |= HasToken(rawValue, "close"u8);
+            }
             else if (Ascii.EqualsIgnoreCase(rawName, "Content-Length"u8))
             {
                 if (!Utf8Parser.TryParse(rawValue, out long length, out var consumed) || consumed != rawValue.Length || length < 0
@@ -206,6 +240,20 @@ internal static class Http1ResponseReader
             {
                 throw Invalid($"a header name is not a token: \"{Printable(rawName)}\"");
             }
+        }
+
+        /// <summary>Whether a comma-separated header value lists <paramref name="token"/> (case-insensitive).</summary>
+        internal static bool HasToken(ReadOnlySpan<byte> value, ReadOnlySpan<byte> token)
+        {
+            foreach (var range in value.Split((byte)','))
+            {
+                if (Ascii.EqualsIgnoreCase(value[range].Trim(" \t"u8), token))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private HttpRequestException Invalid(string what) =>
