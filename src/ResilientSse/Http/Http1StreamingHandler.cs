@@ -89,7 +89,13 @@ public sealed class Http1StreamingHandler : HttpMessageHandler
     /// <value><see langword="null"/>: a TCP connection to the request's host and port.</value>
     public Func<DnsEndPoint, CancellationToken, ValueTask<Stream>>? ConnectCallback { get; set; }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Sends <paramref name="request"/> over a pooled or new connection and returns the response once its headers are
+    /// read; the body is read from the connection as the caller reads it.
+    /// </summary>
+    /// <param name="request">The request; its content, if any, is read whole before it is sent.</param>
+    /// <param name="cancellationToken">Cancels connecting, sending and waiting for the headers.</param>
+    /// <returns>The response, whose disposal closes its connection or gives it back to the pool.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
     /// <exception cref="InvalidOperationException">The request has no absolute address, or a header value holds a line break.</exception>
     /// <exception cref="NotSupportedException">The address's scheme is not <c>http</c> or <c>https</c>, or the request asks for HTTP/2 or later exactly.</exception>
@@ -139,7 +145,8 @@ public sealed class Http1StreamingHandler : HttpMessageHandler
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Closes the idle connections in the pool; responses still open keep theirs until they are disposed.</summary>
+    /// <param name="disposing">Whether this is a call to <see cref="HttpMessageHandler.Dispose()"/>.</param>
     protected override void Dispose(bool disposing)
     {
         if (disposing)

@@ -96,7 +96,9 @@ public class DocumentationFileTests
     private static bool IsVisible(Type type) =>
         type.IsPublic || ((type.IsNestedPublic || type.IsNestedFamily || type.IsNestedFamORAssem) && IsVisible(type.DeclaringType!));
 
-    private static bool IsVisible(MethodBase method) => method.IsPublic || method.IsFamily || method.IsFamilyOrAssembly;
+    /// <summary>Public, or protected in a type that can be derived from (as the public API files count them).</summary>
+    private static bool IsVisible(MethodBase method) =>
+        method.IsPublic || ((method.IsFamily || method.IsFamilyOrAssembly) && method.DeclaringType is { IsSealed: false });
 
     /// <summary>The name of a type as a documentation id writes it: nested types joined by dots, generic arity kept.</summary>
     private static string TypeName(Type type) =>
