@@ -29,9 +29,9 @@ public sealed class ExecutionWatcherHttp1StreamingHandlerTests
         using var timeout = new CancellationTokenSource(Bound);
         var ids = await StartRunsAsync(server, Watches, stages: 2, delayMs: 200);
 
-        var results = await Task.WhenAll(ids.Select(id => CollectAsync(watcher, id, null, timeout.Token)));
+        var results = await Task.WhenAll(ids.Select(id => WatchCollection.CollectAsync(watcher, id, null, timeout.Token)));
 
-        Assert.All(results, items => AssertWhole(items, stages: 2));
+        Assert.All(results, items => WatchCollection.AssertWhole(items, stages: 2));
         Assert.True(relay.Accepted >= Watches, $"every watch had a connection of its own ({relay.Accepted} for {Watches} watches)");
     }
 
@@ -49,12 +49,12 @@ public sealed class ExecutionWatcherHttp1StreamingHandlerTests
         var ids = await StartRunsAsync(server, Watches, stages: 4, delayMs: 1_500);
         var connected = new Countdown(Watches);
 
-        var watching = ids.Select(id => CollectAsync(watcher, id, connected, timeout.Token)).ToArray();
+        var watching = ids.Select(id => WatchCollection.CollectAsync(watcher, id, n => { if (n == 1) { connected.Signal(); } }, timeout.Token)).ToArray();
         await connected.Reached.WaitAsync(Bound); // every watch received its first event
         Assert.True(relay.CutAll() >= Watches, "every watch's connection was open and cut");
         var results = await Task.WhenAll(watching);
 
-        Assert.All(results, items => AssertWhole(items, stages: 4));
+        Assert.All(results, items => WatchCollection.AssertWhole(items, stages: 4));
         Assert.True(reconnects >= Watches, $"each watch reconnected after the cut ({reconnects} reconnections)");
     }
 
@@ -71,7 +71,7 @@ public sealed class ExecutionWatcherHttp1StreamingHandlerTests
         var id = await server.StartExecutionAsync("quick");
         await server.WaitUntilTerminalAsync(id);
 
-        var items = await CollectAsync(watcher, id, null, timeout.Token);
+        var items = await WatchCollection.CollectAsync(watcher, id, null, timeout.Token);
 
         Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items.Select(e => e.Sequence));
         Assert.True(items[^1].IsTerminal);
@@ -90,7 +90,7 @@ public sealed class ExecutionWatcherHttp1StreamingHandlerTests
         var ids = await StartRunsAsync(server, 1, stages: 1, delayMs: 60_000);
         var first = new Countdown(2);
 
-        var watching = CollectAsync(watcher, ids[0], first, timeout.Token);
+        var watching = WatchCollection.CollectAsync(watcher, ids[0], _ => first.Signal(), timeout.Token);
         await first.Reached.WaitAsync(Bound); // workflow.started and node.started: the stage now stays quiet
         await socket.ZeroByteReadPending.WaitAsync(Bound);
         await timeout.CancelAsync();
@@ -111,7 +111,7 @@ public sealed class ExecutionWatcherHttp1StreamingHandlerTests
         using var timeout = new CancellationTokenSource(Bound);
         var id = await server.StartExecutionAsync("quick");
 
-        var items = await CollectAsync(provider.GetRequiredService<IExecutionWatcher>(), id, null, timeout.Token);
+        var items = await WatchCollection.CollectAsync(provider.GetRequiredService<IExecutionWatcher>(), id, null, timeout.Token);
 
         Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items.Select(e => e.Sequence));
         Assert.True(socket.Connections >= 1, "the watch went through the handler's connections");
@@ -128,7 +128,7 @@ public sealed class ExecutionWatcherHttp1StreamingHandlerTests
         using var timeout = new CancellationTokenSource(Bound);
         var id = await server.StartExecutionAsync("quick");
 
-        var error = await Assert.ThrowsAsync<NotSupportedException>(() => CollectAsync(watcher, id, null, timeout.Token));
+        var error = await Assert.ThrowsAsync<NotSupportedException>(() => WatchCollection.CollectAsync(watcher, id, null, timeout.Token));
 
         Assert.Contains("HTTP/1.1 only", error.Message, StringComparison.Ordinal);
         Assert.False(timeout.IsCancellationRequested);
@@ -146,43 +146,6 @@ public sealed class ExecutionWatcherHttp1StreamingHandlerTests
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
             ids[i] = await server.StartExecutionAsync("very-long", new { stages, delayMs }));
         return ids;
-    }
-
-    private static async Task<List<ExecutionEvent>> CollectAsync(IExecutionWatcher watcher, string id, Countdown? received, CancellationToken cancellationToken)
-    {
-        var items = new List<ExecutionEvent>();
-        await foreach (var item in watcher.WatchAsync(id, cancellationToken))
-        {
-            items.Add(item);
-            received?.Signal();
-        }
-
-        return items;
-    }
-
-    /// <summary>Every event of the run once, in order, with no gap, and the terminal one last.</summary>
-    private static void AssertWhole(List<ExecutionEvent> items, int stages)
-    {
-        Assert.DoesNotContain(items, e => e.Kind == ExecutionEventKind.Gap);
-        Assert.Equal(Enumerable.Range(1, (2 * stages) + 2).Select(i => (long?)i), items.Select(e => e.Sequence));
-        Assert.True(items[^1].IsTerminal);
-    }
-
-    /// <summary>Completes <see cref="Reached"/> once signalled <c>count</c> times (further signals do nothing).</summary>
-    private sealed class Countdown(int count)
-    {
-        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _left = count;
-
-        public Task Reached => _reached.Task;
-
-        public void Signal()
-        {
-            if (Interlocked.Decrement(ref _left) == 0)
-            {
-                _reached.TrySetResult();
-            }
-        }
     }
 
     /// <summary>A connect callback whose connection records the read that is waiting on the socket.</summary>

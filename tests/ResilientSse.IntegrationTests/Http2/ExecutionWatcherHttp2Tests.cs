@@ -28,9 +28,9 @@ public sealed class ExecutionWatcherHttp2Tests
         using var timeout = new CancellationTokenSource(Bound);
         var ids = await StartRunsAsync(server, Watches, stages: 2, delayMs: 200, timeout.Token);
 
-        var results = await Task.WhenAll(ids.Select(id => CollectAsync(watcher, id, null, timeout.Token)));
+        var results = await Task.WhenAll(ids.Select(id => WatchCollection.CollectAsync(watcher, id, null, timeout.Token)));
 
-        Assert.All(results, items => AssertWhole(items, stages: 2));
+        Assert.All(results, items => WatchCollection.AssertWhole(items, stages: 2));
         Assert.Equal(1, relay.Accepted);
     }
 
@@ -49,13 +49,13 @@ public sealed class ExecutionWatcherHttp2Tests
         var ids = await StartRunsAsync(server, Watches, stages: 4, delayMs: 1_500, timeout.Token);
         var connected = new Countdown(Watches);
 
-        var watching = ids.Select(id => CollectAsync(watcher, id, connected, timeout.Token)).ToArray();
+        var watching = ids.Select(id => WatchCollection.CollectAsync(watcher, id, n => { if (n == 1) { connected.Signal(); } }, timeout.Token)).ToArray();
         await connected.Reached.WaitAsync(Bound); // every watch received its first event
         Assert.Equal(1, relay.Accepted);
         Assert.Equal(1, relay.CutAll());
         var results = await Task.WhenAll(watching);
 
-        Assert.All(results, items => AssertWhole(items, stages: 4));
+        Assert.All(results, items => WatchCollection.AssertWhole(items, stages: 4));
         Assert.True(reconnects >= Watches, $"each watch reconnected after the cut ({reconnects} reconnections)");
         Assert.True(relay.Accepted >= 2, "the watches came back on a new connection");
     }
@@ -113,46 +113,5 @@ public sealed class ExecutionWatcherHttp2Tests
             ids[i] = snapshot.RootElement.GetProperty("id").GetString()!;
         });
         return ids;
-    }
-
-    private static async Task<List<ExecutionEvent>> CollectAsync(IExecutionWatcher watcher, string id, Countdown? connected, CancellationToken cancellationToken)
-    {
-        var items = new List<ExecutionEvent>();
-        await foreach (var item in watcher.WatchAsync(id, cancellationToken))
-        {
-            items.Add(item);
-            if (items.Count == 1)
-            {
-                connected?.Signal();
-            }
-        }
-
-        return items;
-    }
-
-    /// <summary>Completes <see cref="Reached"/> once signalled <c>count</c> times.</summary>
-    private sealed class Countdown(int count)
-    {
-        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _left = count;
-
-        public Task Reached => _reached.Task;
-
-        public void Signal()
-        {
-            if (Interlocked.Decrement(ref _left) == 0)
-            {
-                _reached.TrySetResult();
-            }
-        }
-    }
-
-    /// <summary>Every event of the run once, in order, with no gap, and the terminal one last.</summary>
-    private static void AssertWhole(List<ExecutionEvent> items, int stages)
-    {
-        var expected = (2 * stages) + 2;
-        Assert.DoesNotContain(items, e => e.Kind == ExecutionEventKind.Gap);
-        Assert.Equal(Enumerable.Range(1, expected).Select(i => (long?)i), items.Select(e => e.Sequence));
-        Assert.True(items[^1].IsTerminal);
     }
 }
