@@ -24,6 +24,8 @@ internal static class ThroughputHarness
         {
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             var client = new SseClient(http);
+            using var lean = new HttpClient(new Http.Http1StreamingHandler()) { Timeout = Timeout.InfiniteTimeSpan };
+            var leanClient = new SseClient(lean);
             var uri = new Uri(address, "stream");
             var modes = new (string Name, Func<Task<long>> Read)[]
             {
@@ -31,6 +33,8 @@ internal static class ThroughputHarness
                 ("SseClient (strings)", () => ClientAsync(client, uri)),
                 ("raw + JsonSerializer per string (typed)", () => RawTypedAsync(http, uri)),
                 ("SseClient + SseItemParser<T> from UTF-8 (typed)", () => ClientTypedAsync(client, uri)),
+                ("SseClient, Http1StreamingHandler (strings)", () => ClientAsync(leanClient, uri)),
+                ("SseClient, Http1StreamingHandler (typed)", () => ClientTypedAsync(leanClient, uri)),
             };
 
             Console.WriteLine($"throughput: {events} events per stream, {rounds} rounds per mode (median), load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");

@@ -49,7 +49,11 @@ internal struct ChunkedDecoder
             if (_state == State.Data)
             {
                 var take = (int)Math.Min(_remaining, buffer.Length - i);
-                buffer.Slice(i, take).CopyTo(buffer[written..]);
+                if (i != written)
+                {
+                    buffer.Slice(i, take).CopyTo(buffer[written..]); // over the framing before it
+                }
+
                 (written, i, _remaining) = (written + take, i + take, _remaining - take);
                 _state = _remaining == 0 ? State.DataCarriageReturn : State.Data;
                 continue;
