@@ -126,7 +126,7 @@ internal static class Http1ResponseReader
         /// <summary>Gets whether no byte of any response has been taken yet.</summary>
         public bool IsEmpty => !_started;
 
-        /// <summary>Gets how many bytes of the current response's header section were taken so far.</summary>
+        /// <summary>Gets how many bytes of header sections (interim responses' included) were taken so far.</summary>
         public int Length { get; private set; }
 
         /// <summary>Takes one line (without its line end); true when it was the blank line that ends the headers.</summary>
@@ -150,7 +150,8 @@ internal static class Http1ResponseReader
             {
                 // An interim response (100 Continue, 103 Early Hints): the final one follows.
                 Dispose();
-                (_response, _content, _chunked, _transferEncoding, _contentLength, _close, Length) = (null, null, false, false, -1, false, 0);
+                // Length goes on counting: endless interim responses run into the header limit like one endless header.
+                (_response, _content, _chunked, _transferEncoding, _contentLength, _close) = (null, null, false, false, -1, false);
                 return false;
             }
 
