@@ -1,20 +1,27 @@
-using System.Net.ServerSentEvents;
+using System.Net.Security;
 using ResilientSse.ContractTests.TestSupport;
 using ResilientSse.Http;
 using ResilientSse.Streaming;
 
 namespace ResilientSse.ContractTests.Http;
 
-/// <summary>SseClient over the HTTP/1.1 handler against a server that writes a chunked stream step by step on loopback.</summary>
+/// <summary>SseClient over the HTTP/1.1 handler against a server that writes a chunked stream step by step on loopback, in clear and under TLS.</summary>
 public sealed class Http1StreamingHandlerSseTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
-    [Fact]
-    public async Task SubscribeAsync_ChunkedStreamCutAfterTheSecondEvent_YieldsEachAsSentAndResumesWithLastEventId()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SubscribeAsync_ChunkedStreamCutAfterTheSecondEvent_YieldsEachAsSentAndResumesWithLastEventId(bool tls)
     {
-        using var server = new StepwiseServer();
-        using var http = new HttpClient(new Http1StreamingHandler());
+        using var certificate = tls ? SelfSignedCertificate.ForLoopback() : null;
+        using var server = new StepwiseServer(certificate);
+        var handler = new Http1StreamingHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, cert, _, _) => cert?.GetCertHashString() == certificate?.GetCertHashString() },
+        };
+        using var http = new HttpClient(handler);
         var options = new SseClientOptions { InitialReconnectDelay = TimeSpan.FromMilliseconds(10), MaxReconnectDelay = TimeSpan.FromMilliseconds(50), IdleTimeout = TimeSpan.FromSeconds(10) };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var subscription = new SseClient(http, options).SubscribeAsync(server.Address, cancellationToken: timeout.Token);
