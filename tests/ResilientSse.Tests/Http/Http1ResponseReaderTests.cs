@@ -109,6 +109,15 @@ public sealed class Http1ResponseReaderTests
     }
 
     [Theory]
+    [MemberData(nameof(Wires))]
+    public async Task ReadAsync_RetryAfter_IsReadableWhereTheClientLooksForIt(string lineEnd, bool oneByte)
+    {
+        using var response = await ReadAsync(Connection(lineEnd, oneByte, "HTTP/1.1 503 Service Unavailable\nRetry-After: 120\nContent-Length: 0\n\n"));
+
+        Assert.Equal(TimeSpan.FromSeconds(120), response.Headers.RetryAfter?.Delta);
+    }
+
+    [Theory]
     [InlineData("X-A: 1\n continued")]
     [InlineData("X-A: 1\n\tcontinued")]
     [InlineData("X-A : 1")]
