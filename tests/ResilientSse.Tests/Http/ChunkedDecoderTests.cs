@@ -47,6 +47,17 @@ public sealed class ChunkedDecoderTests
 
     [Theory]
     [MemberData(nameof(LineEnds))]
+    public void Decode_MultiByteCharacterSplitAcrossChunks_ComesOutWhole(string lineEnd)
+    {
+        var payload = Encoding.UTF8.GetBytes("é€😀");
+        var end = Encoding.ASCII.GetBytes(lineEnd);
+        byte[] encoded = [.. "1"u8, .. end, payload[0], .. end, .. "8"u8, .. end, .. payload[1..], .. end, .. "0"u8, .. end, .. end];
+
+        AssertDecodesInEverySplit(encoded, "é€😀");
+    }
+
+    [Theory]
+    [MemberData(nameof(LineEnds))]
     public void Decode_BytesAfterTheLastChunk_AreIgnored(string lineEnd)
     {
         var decoder = new ChunkedDecoder();
@@ -121,9 +132,11 @@ public sealed class ChunkedDecoderTests
         Assert.Contains("the trailer section longer than", ex.Message, StringComparison.Ordinal);
     }
 
-    private static void AssertDecodesInEverySplit(string encoded, string payload, string lineEnd)
+    private static void AssertDecodesInEverySplit(string encoded, string payload, string lineEnd) =>
+        AssertDecodesInEverySplit(Bytes(encoded, lineEnd), payload);
+
+    private static void AssertDecodesInEverySplit(byte[] bytes, string payload)
     {
-        var bytes = Bytes(encoded, lineEnd);
         Assert.Equal(payload, DecodeAll([bytes]));
         Assert.Equal(payload, DecodeAll(bytes.Select(b => new[] { b }).ToArray()));
         for (var split = 1; split < bytes.Length; split++)
@@ -136,17 +149,17 @@ public sealed class ChunkedDecoderTests
     private static string DecodeAll(byte[][] pieces)
     {
         var decoder = new ChunkedDecoder();
-        var payload = new StringBuilder();
+        var payload = new List<byte>();
         foreach (var piece in pieces)
         {
             var buffer = (byte[])piece.Clone();
             var written = decoder.Decode(buffer);
-            payload.Append(Encoding.ASCII.GetString(buffer, 0, written));
+            payload.AddRange(buffer.AsSpan(0, written));
         }
 
         Assert.True(decoder.IsDone, "The decoder did not reach the end of the body.");
-        return payload.ToString();
+        return Encoding.UTF8.GetString([.. payload]);
     }
 
-    private static byte[] Bytes(string text, string lineEnd) => Encoding.ASCII.GetBytes(text.Replace("\n", lineEnd, StringComparison.Ordinal));
+    private static byte[] Bytes(string text, string lineEnd) => Encoding.UTF8.GetBytes(text.Replace("\n", lineEnd, StringComparison.Ordinal));
 }
