@@ -1,6 +1,7 @@
 using System.Net;
 using ResilientSse.ContractTests.TestSupport;
 using ResilientSse.Executions;
+using ResilientSse.Http;
 using ResilientSse.Streaming;
 using static ResilientSse.Testing.ExecutionScript;
 using static ResilientSse.ContractTests.TestSupport.ScriptedServer;
@@ -14,15 +15,17 @@ public sealed class ExecutionWatcherContractTests : IDisposable
     private readonly HttpClient _client = new();
     private readonly List<ExecutionWatchNotice> _notices = [];
 
-    [Fact]
-    public async Task Watch_CutRightBeforeCompletedAndServerHasIt_ResumesAtOnceAndYieldsTheStreamsTerminal()
+    [Theory]
+    [InlineData(ClientHandler.Sockets)]
+    [InlineData(ClientHandler.Http1Streaming)]
+    public async Task Watch_CutRightBeforeCompletedAndServerHasIt_ResumesAtOnceAndYieldsTheStreamsTerminal(ClientHandler handler)
     {
         _server.On(StreamPath, Sse(Events(1, 7)), Sse(Events(8, 8)));
         _server.On(SnapshotPath, Json(Snapshot("completed", 8)));
         var options = Options();
         options.Stream.MaxReconnectDelay = options.Stream.InitialReconnectDelay = TimeSpan.FromMinutes(5); // any wait would time the test out
 
-        var items = await WatchAsync(options);
+        var items = await WatchAsync(options, handler);
 
         Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items.Select(e => e.Sequence));
         Assert.Equal(ExecutionEventSource.Stream, items[^1].Source);
@@ -46,13 +49,15 @@ public sealed class ExecutionWatcherContractTests : IDisposable
         Assert.Equal(ExecutionStatus.Completed, items[^1].Status);
     }
 
-    [Fact]
-    public async Task Watch_CutThenStreamRefusesAndSnapshotTerminal_ReportsGapThenSnapshotTerminal()
+    [Theory]
+    [InlineData(ClientHandler.Sockets)]
+    [InlineData(ClientHandler.Http1Streaming)]
+    public async Task Watch_CutThenStreamRefusesAndSnapshotTerminal_ReportsGapThenSnapshotTerminal(ClientHandler handler)
     {
         _server.On(StreamPath, Sse(Events(1, 5)), Status(503));
         _server.On(SnapshotPath, Json(Snapshot("completed", 8)));
 
-        var items = await WatchAsync(Options());
+        var items = await WatchAsync(Options(), handler);
 
         Assert.Equal(7, items.Count);
         Assert.Equal((6L, 7L), (items[5].MissingFrom!.Value, items[5].MissingTo!.Value));
@@ -60,25 +65,29 @@ public sealed class ExecutionWatcherContractTests : IDisposable
         Assert.Equal(ExecutionStatus.Completed, items[6].Status);
     }
 
-    [Fact]
-    public async Task Watch_CutWhileSnapshotSaysRunning_KeepsResumingUntilTheStreamEnds()
+    [Theory]
+    [InlineData(ClientHandler.Sockets)]
+    [InlineData(ClientHandler.Http1Streaming)]
+    public async Task Watch_CutWhileSnapshotSaysRunning_KeepsResumingUntilTheStreamEnds(ClientHandler handler)
     {
         _server.On(StreamPath, Sse(Events(1, 2)), Status(503), Sse(Events(3, 5)), Sse(Events(6, 8)));
         _server.On(SnapshotPath, Json(Snapshot("running", 2)), Json(Snapshot("running", 4)), Json(Snapshot("running", 5)));
 
-        var items = await WatchAsync(Options());
+        var items = await WatchAsync(Options(), handler);
 
         Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items.Select(e => e.Sequence));
         Assert.Equal([null, "2", "2", "5"], _server.RequestsTo(StreamPath).Select(LastEventIdOf));
     }
 
-    [Fact]
-    public async Task Watch_ServerReplaysFromOneOnEveryConnection_YieldsEachEventOnce()
+    [Theory]
+    [InlineData(ClientHandler.Sockets)]
+    [InlineData(ClientHandler.Http1Streaming)]
+    public async Task Watch_ServerReplaysFromOneOnEveryConnection_YieldsEachEventOnce(ClientHandler handler)
     {
         _server.On(StreamPath, Sse(Events(1, 3)), Sse(Events(1, 6)), Sse(Events(1, 8)));
         _server.On(SnapshotPath, Json(Snapshot("running", 6)));
 
-        var items = await WatchAsync(Options());
+        var items = await WatchAsync(Options(), handler);
 
         Assert.Equal(Enumerable.Range(1, 8).Select(i => (long?)i), items.Select(e => e.Sequence));
     }
@@ -156,9 +165,10 @@ public sealed class ExecutionWatcherContractTests : IDisposable
         Stream = new SseClientOptions { InitialReconnectDelay = TimeSpan.FromMilliseconds(10), MaxReconnectDelay = TimeSpan.FromMilliseconds(40) },
     };
 
-    private async Task<List<ExecutionEvent>> WatchAsync(ExecutionWatcherOptions options)
+    private async Task<List<ExecutionEvent>> WatchAsync(ExecutionWatcherOptions options, ClientHandler handler = ClientHandler.Sockets)
     {
-        var watcher = new ExecutionWatcher(_client, options);
+        using var http1 = handler == ClientHandler.Http1Streaming ? new HttpClient(new Http1StreamingHandler()) : null;
+        var watcher = new ExecutionWatcher(http1 ?? _client, options);
         var items = new List<ExecutionEvent>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await foreach (var item in watcher.WatchAsync(Id, timeout.Token))

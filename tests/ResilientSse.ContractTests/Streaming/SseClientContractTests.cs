@@ -2,6 +2,7 @@ using System.Net.ServerSentEvents;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using ResilientSse.ContractTests.TestSupport;
+using ResilientSse.Http;
 using ResilientSse.Streaming;
 using WireMock.ResponseBuilders;
 using static ResilientSse.ContractTests.TestSupport.ScriptedServer;
@@ -18,8 +19,10 @@ public sealed class SseClientContractTests : IDisposable
 
     private Uri Address => new(_server.BaseAddress, "events");
 
-    [Fact]
-    public async Task Retry503ThenDropThenResume_SendsLastEventIdOnTheSecondAndThirdRequests()
+    [Theory]
+    [InlineData(ClientHandler.Sockets)]
+    [InlineData(ClientHandler.Http1Streaming)]
+    public async Task Retry503ThenDropThenResume_SendsLastEventIdOnTheSecondAndThirdRequests(ClientHandler handler)
     {
         _server.On(Path,
             Status503(retryAfterSeconds: 0),
@@ -27,7 +30,7 @@ public sealed class SseClientContractTests : IDisposable
             Sse("id: 8\ndata: eight\n\n"),
             Status(204));
 
-        var events = await CollectAsync(Options());
+        var events = await CollectAsync(Options(), handler);
 
         Assert.Equal(["seven", "eight"], events.Select(e => e.Data));
         var requests = _server.RequestsTo(Path);
@@ -48,23 +51,27 @@ public sealed class SseClientContractTests : IDisposable
         Assert.Equal(TimeSpan.FromMilliseconds(50), Assert.Single(_reconnects).Delay);
     }
 
-    [Fact]
-    public async Task DropMidEvent_ThePartialEventIsNotYieldedAndItsIdNotSent()
+    [Theory]
+    [InlineData(ClientHandler.Sockets)]
+    [InlineData(ClientHandler.Http1Streaming)]
+    public async Task DropMidEvent_ThePartialEventIsNotYieldedAndItsIdNotSent(ClientHandler handler)
     {
         _server.On(Path, Sse("id: 1\ndata: whole\n\nid: 2\ndata: cut"), Status(204));
 
-        var events = await CollectAsync(Options());
+        var events = await CollectAsync(Options(), handler);
 
         Assert.Equal(["whole"], events.Select(e => e.Data));
         Assert.Equal([null, "1"], _server.RequestsTo(Path).Select(LastEventIdOf));
     }
 
-    [Fact]
-    public async Task NoContent_StopsTheSubscription()
+    [Theory]
+    [InlineData(ClientHandler.Sockets)]
+    [InlineData(ClientHandler.Http1Streaming)]
+    public async Task NoContent_StopsTheSubscription(ClientHandler handler)
     {
         _server.On(Path, Status(204));
 
-        Assert.Empty(await CollectAsync(Options()));
+        Assert.Empty(await CollectAsync(Options(), handler));
         Assert.Single(_server.RequestsTo(Path));
     }
 
@@ -182,6 +189,25 @@ public sealed class SseClientContractTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task NonAsciiLastEventId_ThroughHttp1StreamingHandler_IsSentAsUtf8()
+    {
+        using var http = new HttpClient(new Http1StreamingHandler());
+        var server = new SlowBodyServer(TimeSpan.Zero);
+        await using (server.ConfigureAwait(false))
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            var events = new List<SseItem<string>>();
+            await foreach (var item in new SseClient(http, Options()).SubscribeAsync(server.Address, "é€", timeout.Token))
+            {
+                events.Add(item);
+            }
+
+            Assert.Equal(["before", "after"], events.Select(e => e.Data));
+            Assert.Contains("\r\nLast-Event-ID: é€\r\n", server.Requests.First(), StringComparison.Ordinal);
+        }
+    }
+
     public void Dispose()
     {
         _http.Dispose();
@@ -199,11 +225,12 @@ public sealed class SseClientContractTests : IDisposable
         OnNotice = r => { if (r.Kind == SseNoticeKind.Reconnecting) { lock (_reconnects) { _reconnects.Add(r); } } },
     };
 
-    private async Task<List<SseItem<string>>> CollectAsync(SseClientOptions options)
+    private async Task<List<SseItem<string>>> CollectAsync(SseClientOptions options, ClientHandler handler = ClientHandler.Sockets)
     {
+        using var http1 = handler == ClientHandler.Http1Streaming ? new HttpClient(new Http1StreamingHandler()) : null;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var events = new List<SseItem<string>>();
-        await foreach (var item in new SseClient(_http, options).SubscribeAsync(Address, cancellationToken: timeout.Token))
+        await foreach (var item in new SseClient(http1 ?? _http, options).SubscribeAsync(Address, cancellationToken: timeout.Token))
         {
             events.Add(item);
         }
