@@ -131,7 +131,7 @@ public sealed class Http1StreamingHandlerTests
     }
 
     [Fact]
-    public async Task SendAsync_Http2Required_ThrowsVersionNegotiationErrorWithoutConnecting()
+    public async Task SendAsync_Http2Required_ThrowsNotSupportedWithoutConnecting()
     {
         using var http = new HttpClient(new Http1StreamingHandler());
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{UnusedPort()}/stream"))
@@ -140,9 +140,9 @@ public sealed class Http1StreamingHandlerTests
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
 
-        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => http.SendAsync(request).WaitAsync(Patience));
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => http.SendAsync(request).WaitAsync(Patience));
 
-        Assert.Equal(HttpRequestError.VersionNegotiationError, ex.HttpRequestError);
+        Assert.Contains("HTTP/1.1 only", ex.Message, StringComparison.Ordinal);
     }
 
     private static string Chunk(string payload)

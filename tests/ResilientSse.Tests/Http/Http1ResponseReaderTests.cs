@@ -1,4 +1,5 @@
 using System.Net;
+using ResilientSse.Http.Internal;
 using ResilientSse.Tests.TestSupport;
 using static ResilientSse.Tests.TestSupport.Http1Wire;
 
@@ -199,9 +200,11 @@ public sealed class Http1ResponseReaderTests
     {
         foreach (var cut in new[] { "", "HTTP/1.1 200", "HTTP/1.1 200 OK\nContent-Type: text/event-stream\n" })
         {
-            var ex = await Assert.ThrowsAsync<HttpRequestException>(() => ReadAsync(Connection(lineEnd, oneByte, cut)));
+            // Before any byte it is the handler's cue to send again on a new connection (a subclass), after one a plain failure.
+            var ex = await Assert.ThrowsAnyAsync<HttpRequestException>(() => ReadAsync(Connection(lineEnd, oneByte, cut)));
 
             Assert.Equal(HttpRequestError.ResponseEnded, ex.HttpRequestError);
+            Assert.Equal(cut.Length == 0, ex is Http1NoResponseException);
         }
     }
 }

@@ -60,14 +60,14 @@ public sealed class Http1StreamingHandlerTests
     [Theory]
     [InlineData(HttpVersionPolicy.RequestVersionExact)]
     [InlineData(HttpVersionPolicy.RequestVersionOrHigher)]
-    public async Task SendAsync_Http2Insisted_ThrowsVersionNegotiationErrorWithoutConnecting(HttpVersionPolicy policy)
+    public async Task SendAsync_Http2Insisted_ThrowsNotSupportedWithoutConnecting(HttpVersionPolicy policy)
     {
         using var invoker = Invoker(Connection(Ok));
         var request = new HttpRequestMessage(HttpMethod.Get, "http://h.test/stream") { Version = HttpVersion.Version20, VersionPolicy = policy };
 
-        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => invoker.SendAsync(request, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => invoker.SendAsync(request, CancellationToken.None));
 
-        Assert.Equal(HttpRequestError.VersionNegotiationError, ex.HttpRequestError);
+        Assert.Contains("HTTP/1.1 only", ex.Message, StringComparison.Ordinal);
         Assert.Empty(_endPoints);
     }
 

@@ -6,8 +6,8 @@ namespace ResilientSse.Http.Internal;
 /// A response body read straight from its connection: bytes go from the socket into the reader's buffer, and chunked
 /// framing is removed in place, so the body holds no buffer of its own while the reader waits. A zero-byte read waits
 /// on the socket itself. The only buffer is the rest of the read that held the headers, returned to the pool once the
-/// reader has taken it. Disposal closes the connection, or gives it back for reuse when the body ended cleanly and
-/// nothing follows it.
+/// reader has taken it. The connection is given back for reuse as soon as the body has ended cleanly with nothing
+/// after it, and closed otherwise: at the end of the body, or at disposal if that comes first.
 /// </summary>
 internal sealed class Http1BodyStream : Stream
 {
@@ -23,6 +23,7 @@ internal sealed class Http1BodyStream : Stream
     private bool _reusable = true;
     private readonly bool _excess;
     private int _disposed;
+    private int _released;
 
     /// <param name="connection">The connection, positioned after the headers; the body owns it.</param>
     /// <param name="framing">How the body's end is known.</param>
@@ -57,6 +58,11 @@ internal sealed class Http1BodyStream : Stream
         {
             _excess = start != end; // bytes after a body that has already ended: the connection is out of step
             ArrayPool<byte>.Shared.Return(leftover);
+        }
+
+        if (_ended)
+        {
+            Release();
         }
     }
 
@@ -110,6 +116,7 @@ internal sealed class Http1BodyStream : Stream
                 case Http1Framing.ContentLength:
                     _remaining -= read;
                     (_ended, _reusable) = (_remaining == 0, true);
+                    ReleaseIfEnded();
                     return read;
                 case Http1Framing.Chunked:
                     var payload = _chunked.Decode(room.Span[..read]);
@@ -117,6 +124,7 @@ internal sealed class Http1BodyStream : Stream
                     if (payload > 0 || _ended)
                     {
                         _reusable = true;
+                        ReleaseIfEnded();
                         return payload;
                     }
 
@@ -146,15 +154,7 @@ internal sealed class Http1BodyStream : Stream
     {
         if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            if (_reuse is not null && _ended && _reusable && !_excess && _leftover is null && !_chunked.HasExcess)
-            {
-                _reuse.Return(_connection);
-            }
-            else
-            {
-                _connection.Dispose();
-            }
-
+            Release();
             if (_leftover is { } leftover)
             {
                 _leftover = null;
@@ -163,6 +163,32 @@ internal sealed class Http1BodyStream : Stream
         }
 
         base.Dispose(disposing);
+    }
+
+    private void ReleaseIfEnded()
+    {
+        if (_ended)
+        {
+            Release();
+        }
+    }
+
+    /// <summary>Once: gives the connection back when the body ended cleanly with nothing after it, or closes it.</summary>
+    private void Release()
+    {
+        if (Interlocked.Exchange(ref _released, 1) != 0)
+        {
+            return;
+        }
+
+        if (_reuse is not null && _ended && _reusable && !_excess && _leftover is null && !_chunked.HasExcess)
+        {
+            _reuse.Return(_connection);
+        }
+        else
+        {
+            _connection.Dispose();
+        }
     }
 
     private int TakeLeftover(Span<byte> destination)
@@ -189,6 +215,7 @@ internal sealed class Http1BodyStream : Stream
         if (_framing == Http1Framing.UntilClose)
         {
             _ended = true;
+            Release();
             return 0;
         }
 

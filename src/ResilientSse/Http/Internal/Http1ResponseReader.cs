@@ -30,7 +30,7 @@ internal static class Http1ResponseReader
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferSize, maxHeadersLength));
         var (start, scanned, end) = (0, 0, 0);
-        var head = new Head(request, reuse);
+        var head = new Head(request, reuse, maxHeadersLength);
         try
         {
             while (true)
@@ -40,7 +40,7 @@ internal static class Http1ResponseReader
                 {
                     var line = buffer.AsSpan(start, scanned + newLine - start);
                     (start, scanned) = (scanned + newLine + 1, scanned + newLine + 1);
-                    if (head.Add(line.EndsWith("\r"u8) ? line[..^1] : line))
+                    if (head.Add(line.EndsWith("\r"u8) ? line[..^1] : line, line.Length + 1))
                     {
                         var response = head.Complete(connection, buffer, start, end);
                         buffer = null!; // the body owns it now
@@ -113,6 +113,7 @@ internal static class Http1ResponseReader
     {
         private readonly HttpRequestMessage _request;
         private readonly Http1Reuse? _reuse;
+        private readonly int _maxLength;
         private HttpResponseMessage? _response;
         private Http1ResponseContent? _content;
         private bool _chunked;
@@ -121,7 +122,7 @@ internal static class Http1ResponseReader
         private bool _close;
         private bool _started;
 
-        public Head(HttpRequestMessage request, Http1Reuse? reuse) => (_request, _reuse) = (request, reuse);
+        public Head(HttpRequestMessage request, Http1Reuse? reuse, int maxLength) => (_request, _reuse, _maxLength) = (request, reuse, maxLength);
 
         /// <summary>Gets whether no byte of any response has been taken yet.</summary>
         public bool IsEmpty => !_started;
@@ -129,11 +130,20 @@ internal static class Http1ResponseReader
         /// <summary>Gets how many bytes of header sections (interim responses' included) were taken so far.</summary>
         public int Length { get; private set; }
 
-        /// <summary>Takes one line (without its line end); true when it was the blank line that ends the headers.</summary>
-        public bool Add(ReadOnlySpan<byte> line)
+        /// <summary>
+        /// Takes one line (without its line end; <paramref name="rawLength"/> counts it); true when it was the blank line
+        /// that ends the headers.
+        /// </summary>
+        public bool Add(ReadOnlySpan<byte> line, int rawLength)
         {
-            Length += line.Length + 2;
+            Length += rawLength;
             _started = true;
+            if (Length > _maxLength)
+            {
+                throw new HttpRequestException(HttpRequestError.ConfigurationLimitExceeded,
+                    $"The response's header section from {_request.RequestUri} is longer than {_maxLength} bytes ({nameof(Http1StreamingHandler.MaxResponseHeadersLength)}).");
+            }
+
             if (_response is null)
             {
                 StartResponse(line);
@@ -197,6 +207,11 @@ internal static class Http1ResponseReader
                 Content = _content,
             };
             var reason = line.Length > 13 ? line[13..] : default;
+            if (ControlCharacter(reason) is { } control)
+            {
+                throw Invalid($"its reason phrase holds the control character 0x{control:X2}");
+            }
+
             if (!reason.IsEmpty && !Ascii.Equals(reason, _response.ReasonPhrase))
             {
                 _response.ReasonPhrase = Encoding.Latin1.GetString(reason);
@@ -213,6 +228,11 @@ internal static class Http1ResponseReader
 
             var rawName = line[..colon];
             var rawValue = line[(colon + 1)..].Trim(" \t"u8);
+            if (rawValue.IndexOfAny((byte)'\r', (byte)'\0') is var bad and >= 0)
+            {
+                // RFC 9110 §5.5: a field value with CR, LF or NUL is invalid; a recipient rejects it.
+                throw Invalid($"the value of {Printable(rawName)} holds the control character 0x{rawValue[bad]:X2}");
+            }
             if (Ascii.EqualsIgnoreCase(rawName, "Transfer-Encoding"u8))
             {
                 // Chunked only as the last coding counts (RFC 9112 §6.3): otherwise the body runs to the close.
@@ -226,7 +246,9 @@ internal static class Http1ResponseReader
             }
             else if (Ascii.EqualsIgnoreCase(rawName, "Content-Length"u8))
             {
-                if (!Utf8Parser.TryParse(rawValue, out long length, out var consumed) || consumed != rawValue.Length || length < 0
+                // Digits only (RFC 9110 §8.6): no sign, no spaces, nothing after.
+                if (rawValue.IsEmpty || rawValue.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0
+                    || !Utf8Parser.TryParse(rawValue, out long length, out var consumed) || consumed != rawValue.Length
                     || (_contentLength >= 0 && _contentLength != length))
                 {
                     throw Invalid($"its Content-Length is not one length: \"{Printable(rawValue)}\"");
@@ -255,6 +277,20 @@ internal static class Http1ResponseReader
             }
 
             return false;
+        }
+
+        /// <summary>The first control character in a reason phrase (horizontal tab aside), or null.</summary>
+        private static byte? ControlCharacter(ReadOnlySpan<byte> text)
+        {
+            foreach (var b in text)
+            {
+                if ((b < 0x20 && b != (byte)'\t') || b == 0x7F)
+                {
+                    return b;
+                }
+            }
+
+            return null;
         }
 
         private HttpRequestException Invalid(string what) =>
