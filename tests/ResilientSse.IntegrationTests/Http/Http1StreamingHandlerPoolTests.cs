@@ -109,6 +109,25 @@ public sealed class Http1StreamingHandlerPoolTests
         Assert.Equal(sentAgain ? 2 : 1, accepted);
     }
 
+    [Fact]
+    public async Task SendAsync_CancelledWhileWaitingForTheHeaders_ThrowsCanceledAndClosesTheConnection()
+    {
+        using var listener = Listen();
+        using var cancel = new CancellationTokenSource();
+        var serving = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptSocketAsync();
+            await ReadRequestAsync(socket);
+            await cancel.CancelAsync(); // the request is here; no response will come
+            return await socket.ReceiveAsync(new byte[16]); // 0 once the client has closed the connection
+        });
+        using var http = new HttpClient(new Http1StreamingHandler()) { BaseAddress = Address(listener) };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => http.GetAsync("stream", HttpCompletionOption.ResponseHeadersRead, cancel.Token).WaitAsync(Bound));
+
+        Assert.Equal(0, await serving.WaitAsync(Bound));
+    }
+
     private static TcpListener Listen()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
