@@ -76,7 +76,9 @@ internal static partial class DoctorAnalysis
     private static void AddBuffering(List<Finding> findings, DoctorObservation observation, ConnectionRecord first)
     {
         var watches = Watches(observation).ToList();
-        var timed = watches.SelectMany(c => AfterReplay(c).Where(e => e.Timestamp is not null).Select(e => (Connection: c, Event: e))).ToList();
+        // What arrived while the doctor itself was paused was read late by the doctor, not held by the path.
+        var paused = observation.Pauses;
+        var timed = watches.SelectMany(c => AfterReplay(c).Where(e => e.Timestamp is not null && !paused.Any(p => p.Covers(e.ArrivedAt))).Select(e => (Connection: c, Event: e))).ToList();
         var evidence = new List<string>();
         var live = 0;
         if (timed.Count > 0)
@@ -94,7 +96,8 @@ internal static partial class DoctorAnalysis
             }
         }
 
-        var heartbeatsTogether = watches.Sum(c => c.Comments.Zip(c.Comments.Skip(1)).Count(p => p.Second - p.First < TogetherWithin));
+        var heartbeatsTogether = watches.Sum(c => c.Comments.Zip(c.Comments.Skip(1))
+            .Count(p => p.Second - p.First < TogetherWithin && !paused.Any(pause => pause.Covers(p.Second))));
         if (heartbeatsTogether >= 2)
         {
             evidence.Add($"{heartbeatsTogether} heartbeat comment(s) arrived within {DoctorText.Duration(TogetherWithin)} of the one before, though a server writes them an interval apart");

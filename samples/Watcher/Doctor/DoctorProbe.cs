@@ -12,6 +12,7 @@ internal sealed partial class DoctorProbe(HttpClient http, TimeProvider timeProv
     public async Task<DoctorObservation> ObserveAsync(CancellationToken cancellationToken)
     {
         _origin = timeProvider.GetTimestamp();
+        using var pauses = new PauseMonitor(timeProvider, _origin);
         var connections = new List<ConnectionRecord>();
         string? lastId = null;
         long? retry = null;
@@ -38,7 +39,7 @@ internal sealed partial class DoctorProbe(HttpClient http, TimeProvider timeProv
             await CheckResumptionAsync(connections, cancellationToken);
         }
 
-        return new DoctorObservation(settings.Url, settings.Duration, settings.MaxEventBytes, connections);
+        return new DoctorObservation(settings.Url, settings.Duration, settings.MaxEventBytes, connections) { Pauses = pauses.Pauses };
     }
 
     private TimeSpan Now => timeProvider.GetElapsedTime(_origin);
