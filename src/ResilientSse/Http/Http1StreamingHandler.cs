@@ -36,7 +36,7 @@ namespace ResilientSse.Http;
 public sealed class Http1StreamingHandler : HttpMessageHandler
 {
     private readonly Http1ConnectionPool _pool;
-    private int _maxResponseHeadersLength = 64 * 1024;
+    private int _maxResponseHeadersLength = 64;
 
     /// <summary>Initializes a handler with the defaults.</summary>
     public Http1StreamingHandler()
@@ -47,14 +47,21 @@ public sealed class Http1StreamingHandler : HttpMessageHandler
     internal Http1StreamingHandler(TimeProvider timeProvider) => _pool = new Http1ConnectionPool(timeProvider);
 
     /// <summary>Gets or sets how long a connection may wait in the pool for the next request to its origin.</summary>
-    /// <value>1 minute, as <see cref="SocketsHttpHandler.PooledConnectionIdleTimeout"/>; <see cref="TimeSpan.Zero"/> keeps none.</value>
-    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    /// <value>
+    /// 1 minute, as <see cref="SocketsHttpHandler.PooledConnectionIdleTimeout"/>; <see cref="TimeSpan.Zero"/> keeps none,
+    /// <see cref="Timeout.InfiniteTimeSpan"/> keeps them until the server closes them.
+    /// </value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
     public TimeSpan PooledConnectionIdleTimeout
     {
         get => _pool.IdleTimeout;
         set
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            if (value != Timeout.InfiniteTimeSpan)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            }
+
             _pool.IdleTimeout = value;
         }
     }
@@ -62,15 +69,16 @@ public sealed class Http1StreamingHandler : HttpMessageHandler
     /// <summary>Gets how many idle connections the pool holds now.</summary>
     internal int PooledConnections => _pool.Count;
 
-    /// <summary>Gets or sets the most bytes a response's status line and headers may take.</summary>
-    /// <value>65,536 (64 KiB), as <see cref="SocketsHttpHandler.MaxResponseHeadersLength"/>.</value>
-    /// <exception cref="ArgumentOutOfRangeException">The value is less than 64 bytes.</exception>
+    /// <summary>Gets or sets the most a response's status line and headers may take, in KiB (1,024 bytes).</summary>
+    /// <value>64 (64 KiB), in the unit and with the default of <see cref="SocketsHttpHandler.MaxResponseHeadersLength"/>.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
     public int MaxResponseHeadersLength
     {
         get => _maxResponseHeadersLength;
         set
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 64);
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, int.MaxValue / 1024);
             _maxResponseHeadersLength = value;
         }
     }
@@ -116,26 +124,31 @@ public sealed class Http1StreamingHandler : HttpMessageHandler
         var body = request.Content is { } content ? await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false) : null;
         var origin = _pool.Key(uri.GetLeftPart(UriPartial.Authority));
         var keepAlive = !request.Headers.NonValidated.TryGetValues("Connection", out var connectionHeader) || !connectionHeader.ToString().Contains("close", StringComparison.OrdinalIgnoreCase);
+        var retried = false;
         while (true)
         {
-            var pooled = _pool.Rent(origin);
+            // A request sent again goes out on a new connection: the pool may hold more that the server has closed.
+            var pooled = retried ? null : _pool.Rent(origin);
             var (connection, socket) = pooled ?? await ConnectAsync(uri, secure, cancellationToken).ConfigureAwait(false);
+            var sent = false;
             try
             {
                 await Http1RequestWriter.WriteAsync(connection, request, uri, body, cancellationToken).ConfigureAwait(false);
+                sent = true;
                 var reuse = keepAlive ? new Http1Reuse(_pool, origin, socket) : null;
-                return await Http1ResponseReader.ReadAsync(connection, request, _maxResponseHeadersLength, reuse, cancellationToken).ConfigureAwait(false);
+                return await Http1ResponseReader.ReadAsync(connection, request, _maxResponseHeadersLength * 1024, reuse, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (pooled is not null && ex is IOException or Http1NoResponseException && IsIdempotent(request.Method)
+            catch (Exception ex) when (pooled is not null && (ex is Http1NoResponseException || (!sent && ex is IOException)) && IsIdempotent(request.Method)
                 && !cancellationToken.IsCancellationRequested)
             {
-                // The server closed the pooled connection while it was idle: send again on a new one.
+                // The server closed the pooled connection while it was idle, before any byte of a response: send again once.
+                retried = true;
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
             catch (IOException ex)
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
-                throw new HttpRequestException(HttpRequestError.Unknown, $"The connection to {uri.Authority} failed while sending the request or reading its headers: {ex.Message}", ex);
+                throw new HttpRequestException(HttpRequestError.Unknown, $"The connection to {uri.Authority} failed while sending the request: {ex.Message}", ex);
             }
             catch
             {
@@ -227,6 +240,8 @@ public sealed class Http1StreamingHandler : HttpMessageHandler
             CertificateRevocationCheckMode = configured?.CertificateRevocationCheckMode ?? default,
             CertificateChainPolicy = configured?.CertificateChainPolicy,
             AllowRenegotiation = configured?.AllowRenegotiation ?? true,
+            AllowTlsResume = configured?.AllowTlsResume ?? true,
+            CipherSuitesPolicy = configured?.CipherSuitesPolicy,
         };
     }
 }

@@ -50,6 +50,32 @@ public sealed class Http1ConnectionPoolTests
     }
 
     [Fact]
+    public void Rent_IdleTimeoutInfinite_KeepsTheConnectionHoweverLongItWaits()
+    {
+        var time = new FakeTimeProvider();
+        using var pool = new Http1ConnectionPool(time) { IdleTimeout = Timeout.InfiniteTimeSpan };
+        var connection = new NotingStream();
+        pool.Return(Origin, connection, socket: null);
+
+        time.Advance(TimeSpan.FromDays(1));
+
+        Assert.Same(connection, pool.Rent(Origin)?.Stream);
+        Assert.False(connection.Disposed);
+    }
+
+    [Fact]
+    public async Task ReadAsync_TransferEncodingAndContentLength_ReadsChunkedAndDropsTheContentLength()
+    {
+        var connection = new NotingStream(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 99\r\n\r\n5\r\nhello\r\n0\r\n\r\n"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, Origin + "/");
+
+        using var message = await Http1ResponseReader.ReadAsync(connection, request, 4096, CancellationToken.None);
+
+        Assert.Null(message.Content.Headers.ContentLength);
+        Assert.Equal("hello", await message.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public void Return_IdleTimeoutZero_ClosesTheConnection()
     {
         using var pool = new Http1ConnectionPool(new FakeTimeProvider()) { IdleTimeout = TimeSpan.Zero };
@@ -119,6 +145,7 @@ public sealed class Http1ConnectionPoolTests
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello, and more", false)]
     [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nmore", false)]
     [InlineData("HTTP/1.1 204 No Content\r\n\r\n", true)]
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n5\r\nhello\r\n0\r\n\r\n", false)] // RFC 9112 §6.3: an error
     public async Task Dispose_BodyReadToItsEnd_GivesTheConnectionBackOnlyWhenNothingElseIsOnIt(string response, bool reused)
     {
         using var pool = new Http1ConnectionPool(new FakeTimeProvider());

@@ -137,8 +137,8 @@ public sealed class Http1StreamingHandlerTests
     [Fact]
     public async Task SendAsync_MaxResponseHeadersLength_AppliesToTheResponse()
     {
-        var connection = Connection("HTTP/1.1 200 OK\r\nX-Long: " + new string('x', 200) + "\r\n\r\n");
-        using var invoker = Invoker(connection, maxResponseHeadersLength: 64);
+        var connection = Connection("HTTP/1.1 200 OK\r\nX-Long: " + new string('x', 1100) + "\r\n\r\n");
+        using var invoker = Invoker(connection, maxResponseHeadersLength: 1); // KiB
 
         var ex = await Assert.ThrowsAsync<HttpRequestException>(() => invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://h.test/stream"), CancellationToken.None));
 
@@ -147,14 +147,16 @@ public sealed class Http1StreamingHandlerTests
     }
 
     [Fact]
-    public void MaxResponseHeadersLength_DefaultsTo64KiBAndRefusesLessThan64()
+    public void MaxResponseHeadersLength_InKiBLikeSocketsHttpHandler_DefaultsTo64AndRefusesLessThan1()
     {
-        var handler = new Http1StreamingHandler();
+        using var handler = new Http1StreamingHandler();
+        using var sockets = new SocketsHttpHandler();
 
-        Assert.Equal(64 * 1024, handler.MaxResponseHeadersLength);
-        Assert.Throws<ArgumentOutOfRangeException>(() => handler.MaxResponseHeadersLength = 63);
-        handler.MaxResponseHeadersLength = 64;
+        Assert.Equal(sockets.MaxResponseHeadersLength, handler.MaxResponseHeadersLength);
         Assert.Equal(64, handler.MaxResponseHeadersLength);
+        Assert.Throws<ArgumentOutOfRangeException>(() => handler.MaxResponseHeadersLength = 0);
+        handler.MaxResponseHeadersLength = 1;
+        Assert.Equal(1, handler.MaxResponseHeadersLength);
     }
 
     [Fact]
@@ -172,7 +174,7 @@ public sealed class Http1StreamingHandlerTests
 
     private static ScriptedConnectionStream Connection(string response) => new([Encoding.UTF8.GetBytes(response)], oneBytePerRead: false);
 
-    private HttpMessageInvoker Invoker(Stream connection, int maxResponseHeadersLength = 64 * 1024) => new(new Http1StreamingHandler
+    private HttpMessageInvoker Invoker(Stream connection, int maxResponseHeadersLength = 64) => new(new Http1StreamingHandler
     {
         MaxResponseHeadersLength = maxResponseHeadersLength,
         ConnectCallback = (endPoint, _) =>

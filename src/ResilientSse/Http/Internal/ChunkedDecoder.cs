@@ -7,7 +7,7 @@ namespace ResilientSse.Http.Internal;
 /// </summary>
 internal struct ChunkedDecoder
 {
-    /// <summary>The most bytes a chunk's extensions or the trailer section may take: past it the response is refused.</summary>
+    /// <summary>The most bytes a chunk's size, its extensions or the trailer section may take: past it the response is refused.</summary>
     internal const int MaxFramingLineLength = 16 * 1024;
 
     private State _state;
@@ -76,6 +76,7 @@ internal struct ChunkedDecoder
                     throw Invalid("a chunk size larger than any body");
                 }
 
+                CountFramingByte("a chunk size"); // leading zeros without end are refused like an endless extension
                 (_remaining, _sawDigit) = ((_remaining << 4) | (uint)digit, true);
                 break;
             case State.Size when b is (byte)';' or (byte)' ' or (byte)'\t' && _sawDigit:
@@ -94,7 +95,7 @@ internal struct ChunkedDecoder
                 _state = State.DataLineFeed;
                 break;
             case State.DataCarriageReturn or State.DataLineFeed when b == '\n':
-                (_state, _sawDigit) = (State.Size, false);
+                (_state, _sawDigit, _lineLength) = (State.Size, false, 0);
                 break;
             case State.TrailerLineStart when b == '\r':
                 _state = State.TrailerEndLineFeed;

@@ -84,7 +84,13 @@ internal sealed class Http1BodyStream : Stream
             return 0;
         }
 
-        // Cleared only by a read that completes: one that failed or was cancelled leaves the connection out of step.
+        // Cleared only by a read that completes: one that failed or was cancelled leaves the connection out of step,
+        // and the body cannot be read further (the framing's state is no longer the connection's).
+        if (!_reusable)
+        {
+            throw new HttpIOException(HttpRequestError.Unknown, "An earlier read of this response body failed or was cancelled; the body cannot be read further.");
+        }
+
         _reusable = false;
         if (buffer.IsEmpty)
         {
@@ -130,6 +136,7 @@ internal sealed class Http1BodyStream : Stream
 
                     continue; // framing only: read on
                 default:
+                    _reusable = true; // the read completed (an until-close body is never reused all the same)
                     return read;
             }
         }
@@ -155,9 +162,8 @@ internal sealed class Http1BodyStream : Stream
         if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             Release();
-            if (_leftover is { } leftover)
+            if (Interlocked.Exchange(ref _leftover, null) is { } leftover)
             {
-                _leftover = null;
                 ArrayPool<byte>.Shared.Return(leftover);
             }
         }
@@ -201,10 +207,9 @@ internal sealed class Http1BodyStream : Stream
         var count = Math.Min(destination.Length, _leftoverEnd - _leftoverStart);
         leftover.AsSpan(_leftoverStart, count).CopyTo(destination);
         _leftoverStart += count;
-        if (_leftoverStart == _leftoverEnd)
+        if (_leftoverStart == _leftoverEnd && Interlocked.CompareExchange(ref _leftover, null, leftover) == leftover)
         {
-            _leftover = null;
-            ArrayPool<byte>.Shared.Return(leftover);
+            ArrayPool<byte>.Shared.Return(leftover); // once, whether this or a disposal on another thread takes it
         }
 
         return count;

@@ -16,7 +16,7 @@ internal sealed class Http1ConnectionPool : IDisposable
 
     public Http1ConnectionPool(TimeProvider timeProvider) => _timeProvider = timeProvider;
 
-    /// <summary>Gets or sets how long an idle connection is kept; zero or less keeps none.</summary>
+    /// <summary>Gets or sets how long an idle connection is kept; zero keeps none, <see cref="Timeout.InfiniteTimeSpan"/> keeps them.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Gets how many idle connections are kept now.</summary>
@@ -88,7 +88,7 @@ internal sealed class Http1ConnectionPool : IDisposable
     {
         lock (_idle)
         {
-            if (!_disposed && IdleTimeout > TimeSpan.Zero)
+            if (!_disposed && (IdleTimeout > TimeSpan.Zero || IdleTimeout == Timeout.InfiniteTimeSpan))
             {
                 if (!_idle.TryGetValue(origin, out var list))
                 {
@@ -96,7 +96,7 @@ internal sealed class Http1ConnectionPool : IDisposable
                 }
 
                 list.Add(new Idle(connection, socket, _timeProvider.GetTimestamp()));
-                var period = IdleTimeout < TimeSpan.FromSeconds(30) ? IdleTimeout : TimeSpan.FromSeconds(30);
+                var period = IdleTimeout > TimeSpan.Zero && IdleTimeout < TimeSpan.FromSeconds(30) ? IdleTimeout : TimeSpan.FromSeconds(30);
                 _scavenger ??= _timeProvider.CreateTimer(static pool => ((Http1ConnectionPool)pool!).Scavenge(), this, period, period);
                 return;
             }
@@ -148,7 +148,7 @@ internal sealed class Http1ConnectionPool : IDisposable
         all.ForEach(static stream => stream.Dispose());
     }
 
-    private bool IsExpired(Idle idle) => _timeProvider.GetElapsedTime(idle.Since) >= IdleTimeout;
+    private bool IsExpired(Idle idle) => IdleTimeout != Timeout.InfiniteTimeSpan && _timeProvider.GetElapsedTime(idle.Since) >= IdleTimeout;
 
     /// <summary>A socket that is readable while idle was closed by the server or holds bytes no request asked for.</summary>
     private static bool IsQuiet(Socket? socket)

@@ -42,9 +42,9 @@ internal static class Http1ResponseReader
                     (start, scanned) = (scanned + newLine + 1, scanned + newLine + 1);
                     if (head.Add(line.EndsWith("\r"u8) ? line[..^1] : line, line.Length + 1))
                     {
-                        var response = head.Complete(connection, buffer, start, end);
-                        buffer = null!; // the body owns it now
-                        return response;
+                        var owned = buffer;
+                        buffer = null!; // the body owns it from here, whatever happens next
+                        return head.Complete(connection, owned, start, end);
                     }
                 }
 
@@ -66,9 +66,11 @@ internal static class Http1ResponseReader
                 {
                     read = await connection.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
                 }
-                catch (IOException ex) when (end == 0 && head.IsEmpty)
+                catch (IOException ex)
                 {
-                    throw new Http1NoResponseException(request.RequestUri, ex);
+                    throw end == 0 && head.IsEmpty ? new Http1NoResponseException(request.RequestUri, ex)
+                        : new HttpRequestException(HttpRequestError.ResponseEnded,
+                            $"The connection to {request.RequestUri} failed while the response's headers were read: {ex.Message}", ex);
                 }
 
                 if (read == 0)
@@ -177,7 +179,15 @@ internal static class Http1ResponseReader
                 : Http1Framing.ContentLength;
             // A connection carries another request only after an HTTP/1.1 response that does not say close and whose
             // end is framed (RFC 9112 §9.3).
-            var reuse = _response.Version == HttpVersion.Version11 && !_close && framing != Http1Framing.UntilClose ? _reuse : null;
+            // Transfer-Encoding and Content-Length together ought to be handled as an error (RFC 9112 §6.3, request
+            // smuggling): the body is read as chunked, the Content-Length dropped, and the connection not reused.
+            var both = _transferEncoding && _contentLength >= 0;
+            if (both)
+            {
+                _content!.Headers.Remove("Content-Length");
+            }
+
+            var reuse = _response.Version == HttpVersion.Version11 && !_close && !both && framing != Http1Framing.UntilClose ? _reuse : null;
             _content!.SetBody(new Http1BodyStream(connection, framing, _contentLength, buffer, start, end, reuse));
             return _response;
         }
