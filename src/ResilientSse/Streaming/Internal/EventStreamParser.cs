@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ResilientSse.Streaming.Internal;
@@ -115,12 +116,14 @@ internal sealed partial class EventStreamParser : IDisposable
     public TimeSpan? ReconnectionInterval { get; private set; }
 
     /// <summary>Advances to the next dispatched event; false at the end of the stream (an unfinished block is discarded).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ValueTask<bool> MoveNextAsync()
     {
         var read = Advance(out var moved);
         return moved is { } result ? new ValueTask<bool>(result) : AwaitReadThenMoveNextAsync(read);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Accept(int read)
     {
         if (read == 0)
@@ -134,6 +137,7 @@ internal sealed partial class EventStreamParser : IDisposable
     }
 
     /// <summary>Processes complete lines in the buffer until one dispatches an event; false when more bytes are needed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryDispatchBuffered()
     {
         if (!_bomChecked)
@@ -214,6 +218,7 @@ internal sealed partial class EventStreamParser : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ProcessLine(ReadOnlySpan<byte> line)
     {
         if (line.IsEmpty)
@@ -262,6 +267,7 @@ internal sealed partial class EventStreamParser : IDisposable
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Dispatch()
     {
         LastEventId = _lastEventIdBuffer;

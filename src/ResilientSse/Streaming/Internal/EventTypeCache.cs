@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ResilientSse.Streaming.Internal;
@@ -12,6 +13,7 @@ internal sealed class EventTypeCache
     private int _next;
 
     /// <summary>The type <paramref name="value"/> spells, from the cache when it is one of the last few seen.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string Get(ReadOnlySpan<byte> value)
     {
         foreach (var cached in _recent)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ResilientSse.Diagnostics;
 
 namespace ResilientSse.Streaming.Internal;
@@ -53,6 +54,7 @@ internal sealed class SseResponseStream : Stream
         set => throw new NotSupportedException();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         _idle.BeginWait();
