@@ -64,6 +64,29 @@ internal sealed class BufferedStdout : TextWriter, IBufferWriter<byte>
         }
     }
 
+    /// <summary>
+    /// Adds one line and a line feed to the buffer, written by <paramref name="write"/> straight into at most
+    /// <paramref name="maxLength"/> bytes of it; false, with nothing added, when <paramref name="write"/> returns -1 (it
+    /// cannot write that line).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool TryAppendLine<TState>(TState state, int maxLength, Func<TState, Span<byte>, int> write)
+    {
+        lock (_lock)
+        {
+            var start = Reserve(maxLength + 1);
+            var length = write(state, _buffer.AsSpan(start, maxLength));
+            if (length < 0)
+            {
+                return false;
+            }
+
+            _buffer[start + length] = (byte)'\n';
+            _length += length + 1;
+            return true;
+        }
+    }
+
     /// <summary>Adds text to the buffer, without a line end.</summary>
     public void Append(ReadOnlySpan<char> text)
     {
@@ -143,6 +166,7 @@ internal sealed class BufferedStdout : TextWriter, IBufferWriter<byte>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void IBufferWriter<byte>.Advance(int count) => _length += count;
 
     // Reserve first: it may replace the buffer.

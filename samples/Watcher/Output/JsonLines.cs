@@ -10,7 +10,7 @@ using ResilientSse.Executions;
 namespace ResilientSse.Watcher.Output;
 
 /// <summary>The exact JSON line shapes of CONTRACT §4.</summary>
-internal static class JsonLines
+internal static partial class JsonLines
 {
     /// <summary>How every line is written: non-ASCII text as it is, not as <c>\uXXXX</c> escapes.</summary>
     public static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

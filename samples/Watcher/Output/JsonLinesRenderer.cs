@@ -12,7 +12,13 @@ internal sealed class JsonLinesRenderer(BufferedStdout stdout, TextWriter stderr
 
     /// <summary>Buffers the line: the command writes stdout out whenever the stream has nothing more ready.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Event(ExecutionEvent item) => stdout.AppendJsonLine(item, JsonLines.Write);
+    public void Event(ExecutionEvent item)
+    {
+        if (!stdout.TryAppendLine(item, JsonLines.PlainLineMaxLength(item), JsonLines.WritePlainLine))
+        {
+            stdout.AppendJsonLine(item, JsonLines.Write);
+        }
+    }
 
     public void Notice(ExecutionWatchNotice notice)
     {
