@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 
 namespace ResilientSse.Streaming.Internal;
 
@@ -60,7 +59,6 @@ internal sealed partial class EventStreamParser
     /// Dispatches from buffered bytes, reading while reads complete at once: <paramref name="moved"/> is the outcome
     /// (an event, or the end), or null with the pending read returned.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ValueTask<int> Advance(out bool? moved)
     {
         while (true)
@@ -94,7 +92,6 @@ internal sealed partial class EventStreamParser
     /// at once (the transport holds bytes, or the stream does not wait on zero-byte reads) costs no buffer change;
     /// one that waits gives the buffers back to the pool for the wait and rents again when data is there.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ValueTask<int> ReadMore()
     {
         ObjectDisposedException.ThrowIf(Interlocked.CompareExchange(ref _state, Reading, Idle) != Idle, this);
@@ -148,7 +145,6 @@ internal sealed partial class EventStreamParser
     /// Makes room after the unprocessed bytes (renting, compacting, or growing for a long line or for a stream that
     /// filled the last read: more is waiting, and fewer, larger reads cost less) and reads into it.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ValueTask<int> ReadIntoBuffer()
     {
         if (_buffer.Length == 0)
@@ -175,7 +171,6 @@ internal sealed partial class EventStreamParser
     }
 
     /// <summary>Notes that the read ended; false when the parser was disposed meanwhile (its buffers are returned now).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool EndRead()
     {
         if (Interlocked.CompareExchange(ref _state, Idle, Reading) == Reading)
@@ -196,7 +191,6 @@ internal sealed partial class EventStreamParser
     }
 
     /// <summary>Appends a data line and its LF to the data buffer, renting a larger one from the pool when it is full.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AppendData(ReadOnlySpan<byte> value)
     {
         var needed = _dataLength + value.Length + 1;

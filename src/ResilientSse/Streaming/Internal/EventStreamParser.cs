@@ -117,14 +117,12 @@ internal sealed partial class EventStreamParser : IDisposable
     public TimeSpan? ReconnectionInterval { get; private set; }
 
     /// <summary>Advances to the next dispatched event; false at the end of the stream (an unfinished block is discarded).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ValueTask<bool> MoveNextAsync()
     {
         var read = Advance(out var moved);
         return moved is { } result ? new ValueTask<bool>(result) : AwaitReadThenMoveNextAsync(read);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Accept(int read)
     {
         if (read == 0)
@@ -138,7 +136,6 @@ internal sealed partial class EventStreamParser : IDisposable
     }
 
     /// <summary>Processes complete lines in the buffer until one dispatches an event; false when more bytes are needed.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryDispatchBuffered()
     {
         if (!_bomChecked)
@@ -225,7 +222,6 @@ internal sealed partial class EventStreamParser : IDisposable
             $"The server sent an event or line larger than MaxEventSize ({_maxEventSize} bytes); the subscription was ended without reading the rest. " +
             "If such events are expected, raise SseClientOptions.MaxEventSize.");
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ProcessLine(ReadOnlySpan<byte> line)
     {
         if (line.IsEmpty)
@@ -274,7 +270,6 @@ internal sealed partial class EventStreamParser : IDisposable
         return false;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Dispatch()
     {
         LastEventId = _lastEventIdBuffer;

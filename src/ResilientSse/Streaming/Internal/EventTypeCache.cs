@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ResilientSse.Streaming.Internal;
@@ -17,7 +16,6 @@ internal sealed class EventTypeCache
     private int _next;
 
     /// <summary>The type <paramref name="value"/> spells, from the cache when it is one of the last few seen.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string Get(ReadOnlySpan<byte> value)
     {
         foreach (var cached in _recent)

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using ResilientSse.Diagnostics;
 
@@ -60,7 +59,6 @@ internal sealed class SseConnection : IAsyncDisposable
         _parser = new EventStreamParser(_body, lastEventId, _maxEventSize, cancellationToken, _pool);
 
     /// <summary>Turns the event the parser just dispatched into an <see cref="SseEvent"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SseEvent Dispatch(int connectionNumber)
     {
         var parser = Counted();
@@ -73,7 +71,6 @@ internal sealed class SseConnection : IAsyncDisposable
     /// (<see langword="null"/> when the block set none), the block's own <c>id</c> (<see langword="null"/> when it had none)
     /// and the <c>retry:</c> set since the previous event.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SseItem<T> Dispatch<T>(SseItemParser<T> itemParser)
     {
         var parser = Counted();
@@ -85,7 +82,6 @@ internal sealed class SseConnection : IAsyncDisposable
         };
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private EventStreamParser Counted()
     {
         var parser = _parser!;

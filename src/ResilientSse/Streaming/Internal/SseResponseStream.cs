@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using ResilientSse.Diagnostics;
 
 namespace ResilientSse.Streaming.Internal;
@@ -54,7 +53,6 @@ internal sealed class SseResponseStream : Stream
         set => throw new NotSupportedException();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         _idle.BeginWait();

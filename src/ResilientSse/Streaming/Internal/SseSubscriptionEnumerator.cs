@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -88,7 +87,6 @@ internal sealed partial class SseSubscriptionEnumerator<T> : IAsyncEnumerator<Ss
     /// <summary>Gets the number of the connection that delivered the current item (from 1); 0 before the first.</summary>
     public int Connection => _connections;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ValueTask<bool> MoveNextAsync()
     {
         if (_items is not null)
