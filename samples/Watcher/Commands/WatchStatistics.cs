@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ResilientSse.Executions;
 
 namespace ResilientSse.Watcher.Commands;
@@ -25,6 +26,7 @@ internal sealed class WatchStatistics
 
     public ExecutionEvent? Terminal { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(ExecutionEvent item)
     {
         if (item.Kind == ExecutionEventKind.Gap)

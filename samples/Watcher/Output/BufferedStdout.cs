@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -42,6 +43,7 @@ internal sealed class BufferedStdout : TextWriter, IBufferWriter<byte>
     public override Encoding Encoding => _textEncoding;
 
     /// <summary>Adds one JSON object and a line feed to the buffer, written by <paramref name="write"/> straight into it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AppendJsonLine<TState>(TState state, Action<Utf8JsonWriter, TState> write)
         where TState : allows ref struct
     {
@@ -59,6 +61,29 @@ internal sealed class BufferedStdout : TextWriter, IBufferWriter<byte>
             write(_json, state);
             _json.Flush();
             AppendByte((byte)'\n');
+        }
+    }
+
+    /// <summary>
+    /// Adds one line and a line feed to the buffer, written by <paramref name="write"/> straight into at most
+    /// <paramref name="maxLength"/> bytes of it; false, with nothing added, when <paramref name="write"/> returns -1 (it
+    /// cannot write that line).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool TryAppendLine<TState>(TState state, int maxLength, Func<TState, Span<byte>, int> write)
+    {
+        lock (_lock)
+        {
+            var start = Reserve(maxLength + 1);
+            var length = write(state, _buffer.AsSpan(start, maxLength));
+            if (length < 0)
+            {
+                return false;
+            }
+
+            _buffer[start + length] = (byte)'\n';
+            _length += length + 1;
+            return true;
         }
     }
 
@@ -86,6 +111,7 @@ internal sealed class BufferedStdout : TextWriter, IBufferWriter<byte>
     /// more buffered and the wait is for the network), writes out what is buffered first, so that a reader has every
     /// event before the command waits for the next one.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ValueTask<bool> MoveNextFlushingWhenQuietAsync<T>(IAsyncEnumerator<T> events)
     {
         var next = events.MoveNextAsync();
@@ -140,15 +166,18 @@ internal sealed class BufferedStdout : TextWriter, IBufferWriter<byte>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void IBufferWriter<byte>.Advance(int count) => _length += count;
 
     // Reserve first: it may replace the buffer.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     Memory<byte> IBufferWriter<byte>.GetMemory(int sizeHint)
     {
         var start = Reserve(sizeHint);
         return _buffer.AsMemory(start);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     Span<byte> IBufferWriter<byte>.GetSpan(int sizeHint)
     {
         var start = Reserve(sizeHint);
@@ -178,6 +207,7 @@ internal sealed class BufferedStdout : TextWriter, IBufferWriter<byte>
         _length += _textEncoding.GetBytes(text, _buffer.AsSpan(start));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AppendByte(byte value)
     {
         var start = Reserve(1);
@@ -186,6 +216,7 @@ internal sealed class BufferedStdout : TextWriter, IBufferWriter<byte>
     }
 
     /// <summary>Makes room for <paramref name="sizeHint"/> more bytes (writing out the buffer first if need be); returns where they go.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Reserve(int sizeHint)
     {
         sizeHint = Math.Max(sizeHint, 1);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -9,7 +10,7 @@ using ResilientSse.Executions;
 namespace ResilientSse.Watcher.Output;
 
 /// <summary>The exact JSON line shapes of CONTRACT §4.</summary>
-internal static class JsonLines
+internal static partial class JsonLines
 {
     /// <summary>How every line is written: non-ASCII text as it is, not as <c>\uXXXX</c> escapes.</summary>
     public static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -29,6 +30,7 @@ internal static class JsonLines
     public static string Format(ExecutionEvent item) => Write(writer => Write(writer, item));
 
     /// <summary>Writes <see cref="Format(ExecutionEvent)"/>'s object into <paramref name="writer"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Write(Utf8JsonWriter writer, ExecutionEvent item)
     {
         writer.WriteStartObject();
@@ -74,6 +76,7 @@ internal static class JsonLines
     /// The event type encoded as the line writes it, kept from the last event: a stream's events come with a few types,
     /// each one string instance (the parser's cache), so a run of the same type is encoded once.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static JsonEncodedText EncodedType(string type)
     {
         var last = _lastType;
@@ -107,6 +110,7 @@ internal static class JsonLines
     /// Whether <see cref="JsonElement.WriteTo"/> would write <paramref name="json"/> (valid JSON) unchanged: printable
     /// ASCII, no backslash (so no escape to normalize), and no space outside strings.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool IsWrittenAsIs(ReadOnlySpan<byte> json)
     {
         if (json.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E) || json.Contains((byte)'\\'))

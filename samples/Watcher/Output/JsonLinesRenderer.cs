@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ResilientSse.Executions;
 
 namespace ResilientSse.Watcher.Output;
@@ -10,7 +11,14 @@ internal sealed class JsonLinesRenderer(BufferedStdout stdout, TextWriter stderr
     }
 
     /// <summary>Buffers the line: the command writes stdout out whenever the stream has nothing more ready.</summary>
-    public void Event(ExecutionEvent item) => stdout.AppendJsonLine(item, static (writer, item) => JsonLines.Write(writer, item));
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Event(ExecutionEvent item)
+    {
+        if (!stdout.TryAppendLine(item, JsonLines.PlainLineMaxLength(item), JsonLines.WritePlainLine))
+        {
+            stdout.AppendJsonLine(item, JsonLines.Write);
+        }
+    }
 
     public void Notice(ExecutionWatchNotice notice)
     {

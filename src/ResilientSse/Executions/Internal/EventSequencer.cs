@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -26,6 +27,7 @@ internal sealed class EventSequencer(string executionId, ExecutionWatcherOptions
     /// empty one) is legal SSE: it is yielded in stream order, is never a duplicate, and moves no sequence number.
     /// </summary>
     /// <exception cref="ExecutionProtocolException">The event has a non-numeric id or data that is not JSON.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ExecutionEvent? Accept(in SseEvent sse, out ExecutionEvent? gap)
     {
         gap = null;
@@ -130,12 +132,19 @@ internal sealed class EventSequencer(string executionId, ExecutionWatcherOptions
     }
 
     /// <summary>
-    /// A copy of the data, checked to be one JSON value (the event parses it when asked): a reader's pass, no document.
+    /// A copy of the data, checked to be one JSON value (the event parses it when asked): the plain check's pass, or a
+    /// reader's when that cannot tell; no document.
     /// Bytes that are not UTF-8 are decoded first (each invalid sequence becomes U+FFFD), as a string of the data would have them.
     /// </summary>
     /// <exception cref="JsonException">The data is not one JSON value.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static byte[] CheckedData(ReadOnlySpan<byte> utf8)
     {
+        if (PlainJsonCheck.IsPlainValue(utf8))
+        {
+            return utf8.ToArray(); // plain JSON is ASCII, so UTF-8 as it is
+        }
+
         var data = Utf8.IsValid(utf8) ? utf8.ToArray() : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(utf8));
         var reader = new Utf8JsonReader(data);
         var tokens = 0;

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ResilientSse.Streaming.Internal;
@@ -204,15 +206,21 @@ internal sealed partial class EventStreamParser : IDisposable
         }
     }
 
+    // The check inlines into the line loop; the throw stays out of it.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfTooLarge(long blockBytes)
     {
         if (blockBytes > _maxEventSize)
         {
-            throw new SseLimitExceededException(_maxEventSize,
-                $"The server sent an event or line larger than MaxEventSize ({_maxEventSize} bytes); the subscription was ended without reading the rest. " +
-                "If such events are expected, raise SseClientOptions.MaxEventSize.");
+            ThrowTooLarge();
         }
     }
+
+    [DoesNotReturn]
+    private void ThrowTooLarge() =>
+        throw new SseLimitExceededException(_maxEventSize,
+            $"The server sent an event or line larger than MaxEventSize ({_maxEventSize} bytes); the subscription was ended without reading the rest. " +
+            "If such events are expected, raise SseClientOptions.MaxEventSize.");
 
     private bool ProcessLine(ReadOnlySpan<byte> line)
     {
