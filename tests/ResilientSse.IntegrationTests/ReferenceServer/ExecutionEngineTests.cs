@@ -17,11 +17,14 @@ public sealed class ExecutionEngineTests
         using var store = new YieldingStore();
         var options = new ReferenceServerOptions();
         var engine = new ExecutionEngine(options, store, new ExecutionHub(options));
-        var plan = new WorkflowPlan(200, 0, null);
+        // Half the runs append as fast as they can (a cancel races their last appends or finds them ended); the other
+        // half take 2 ms a stage, so that their cancels land mid-run however slowly this machine starts them.
+        var fast = new WorkflowPlan(200, 0, null);
+        var paced = new WorkflowPlan(200, 2, null);
         var started = new List<ExecutionRecord>();
         for (var i = 0; i < Executions; i++)
         {
-            started.Add(await engine.StartAsync("very-long", plan));
+            started.Add(await engine.StartAsync("very-long", i % 2 == 0 ? fast : paced));
         }
 
         var cancels = started.SelectMany(e => Enumerable.Range(0, CancelsEach).Select(_ => Task.Run(() => engine.CancelAsync(e.Id)))).ToList();
