@@ -10,6 +10,7 @@ namespace ResilientSse.Http.Internal;
 internal sealed class Http1ConnectionPool : IDisposable
 {
     private readonly Dictionary<string, List<Idle>> _idle = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
     private ITimer? _scavenger;
     private bool _disposed;
@@ -39,12 +40,12 @@ internal sealed class Http1ConnectionPool : IDisposable
     {
         lock (_idle)
         {
-            if (_idle.Keys.FirstOrDefault(key => key == origin) is { } key)
+            if (_keys.TryGetValue(origin, out var key))
             {
                 return key;
             }
 
-            _idle[origin] = [];
+            _keys[origin] = origin;
             return origin;
         }
     }
