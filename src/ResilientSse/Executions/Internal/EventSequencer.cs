@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -27,7 +26,6 @@ internal sealed class EventSequencer(string executionId, ExecutionWatcherOptions
     /// empty one) is legal SSE: it is yielded in stream order, is never a duplicate, and moves no sequence number.
     /// </summary>
     /// <exception cref="ExecutionProtocolException">The event has a non-numeric id or data that is not JSON.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ExecutionEvent? Accept(in SseEvent sse, out ExecutionEvent? gap)
     {
         gap = null;
@@ -137,7 +135,6 @@ internal sealed class EventSequencer(string executionId, ExecutionWatcherOptions
     /// Bytes that are not UTF-8 are decoded first (each invalid sequence becomes U+FFFD), as a string of the data would have them.
     /// </summary>
     /// <exception cref="JsonException">The data is not one JSON value.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static byte[] CheckedData(ReadOnlySpan<byte> utf8)
     {
         if (PlainJsonCheck.IsPlainValue(utf8))

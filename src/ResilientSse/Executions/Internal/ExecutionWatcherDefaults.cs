@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 
 namespace ResilientSse.Executions.Internal;
 
@@ -36,7 +35,6 @@ internal static class ExecutionWatcherDefaults
         ["canceled"] = ExecutionStatus.Cancelled,
     };
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long? ParseEventId(string id) =>
         long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
 }

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace ResilientSse.Executions.Internal;
 
 /// <summary>
@@ -18,8 +16,6 @@ internal static class PlainJsonCheck
     public const int MaxDepth = 32;
 
     /// <summary>Whether <paramref name="utf8"/> is certainly one JSON value in the plain shape; false when not, or not sure.</summary>
-    /// <remarks>It and its helpers are compiled optimized at once: a helper the JIT does not inline would otherwise run unoptimized code per byte.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsPlainValue(ReadOnlySpan<byte> utf8)
     {
         var i = SkipWhitespace(utf8, 0);
@@ -130,7 +126,6 @@ internal static class PlainJsonCheck
     }
 
     /// <summary>A property name, the colon and the whitespace around it: the index of the value after it, or -1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int PropertyName(ReadOnlySpan<byte> utf8, int i)
     {
         if (i >= utf8.Length || utf8[i] != (byte)'"')
@@ -149,7 +144,6 @@ internal static class PlainJsonCheck
     }
 
     /// <summary>The index after the string that opens at <paramref name="i"/>; -1 unless it holds printable ASCII only, without a backslash.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int StringEnd(ReadOnlySpan<byte> utf8, int i)
     {
         for (i++; i < utf8.Length; i++)
@@ -170,7 +164,6 @@ internal static class PlainJsonCheck
     }
 
     /// <summary>The index after the number that starts at <paramref name="i"/> (JSON's grammar); -1 when it is none.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int NumberEnd(ReadOnlySpan<byte> utf8, int i)
     {
         if (i < utf8.Length && utf8[i] == (byte)'-')
@@ -209,7 +202,6 @@ internal static class PlainJsonCheck
     }
 
     /// <summary>The index after one or more digits from <paramref name="i"/>; -1 when there is none.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Digits(ReadOnlySpan<byte> utf8, int i)
     {
         var start = i;
@@ -221,11 +213,9 @@ internal static class PlainJsonCheck
         return i > start ? i : -1;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Literal(ReadOnlySpan<byte> utf8, int i, ReadOnlySpan<byte> literal) =>
         utf8[i..].StartsWith(literal) ? i + literal.Length : -1;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int SkipWhitespace(ReadOnlySpan<byte> utf8, int i)
     {
         while (i < utf8.Length && utf8[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace ResilientSse.Executions.Internal;
 
 /// <summary>
@@ -76,14 +74,12 @@ internal sealed class QuietStreamCheck : IAsyncDisposable
     /// A new event arrived at <paramref name="timestamp"/> (the clock's, read once by the caller for everything that
     /// notes it): the quiet starts again. Only notes the time; the timer re-arms itself for the rest of the interval.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEvent(long timestamp) => Volatile.Write(ref _lastEvent, timestamp);
 
     /// <summary>
     /// The consumer holds an item, handed over at <paramref name="timestamp"/>: until <see cref="Resume"/>, time is the
     /// consumer's, not the server's silence.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pause(long timestamp)
     {
         _pausedAt = timestamp;
@@ -94,7 +90,6 @@ internal sealed class QuietStreamCheck : IAsyncDisposable
     /// The consumer asked for more. After a new event the quiet starts again now; after an item that was no progress
     /// (an event without an id) the quiet goes on, minus the time the consumer held the item.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Resume(bool progress)
     {
         var now = _timeProvider.GetTimestamp();
