@@ -31,19 +31,8 @@ internal sealed class Http1BodyStream : Stream
     /// <param name="leftover">A pooled buffer holding body bytes read with the headers, or null; the body returns it.</param>
     /// <param name="start">Where those bytes start.</param>
     /// <param name="end">Where they end.</param>
-    public Http1BodyStream(Stream connection, Http1Framing framing, long contentLength, byte[]? leftover, int start, int end)
-        : this(connection, framing, contentLength, leftover, start, end, reuse: null)
-    {
-    }
-
-    /// <param name="connection">The connection, positioned after the headers; the body owns it.</param>
-    /// <param name="framing">How the body's end is known.</param>
-    /// <param name="contentLength">The body's length, for <see cref="Http1Framing.ContentLength"/>.</param>
-    /// <param name="leftover">A pooled buffer holding body bytes read with the headers, or null; the body returns it.</param>
-    /// <param name="start">Where those bytes start.</param>
-    /// <param name="end">Where they end.</param>
     /// <param name="reuse">Where the connection goes once the body has ended cleanly, or null to close it.</param>
-    public Http1BodyStream(Stream connection, Http1Framing framing, long contentLength, byte[]? leftover, int start, int end, Http1Reuse? reuse)
+    public Http1BodyStream(Stream connection, Http1Framing framing, long contentLength, byte[]? leftover, int start, int end, Http1Reuse? reuse = null)
     {
         _connection = connection;
         _framing = framing;

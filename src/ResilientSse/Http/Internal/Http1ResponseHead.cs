@@ -16,15 +16,24 @@ internal sealed class Http1ResponseHead : IDisposable
     private bool _transferEncoding;
     private long _contentLength = -1;
     private bool _close;
-    private bool _started;
+
+    // Bytes of header sections taken so far, interim responses' included (a line counts with its line end).
+    private int _length;
 
     public Http1ResponseHead(HttpRequestMessage request, Http1Reuse? reuse, int maxLength) => (_request, _reuse, _maxLength) = (request, reuse, maxLength);
 
     /// <summary>Gets whether no byte of any response has been taken yet.</summary>
-    public bool IsEmpty => !_started;
+    public bool IsEmpty => _length == 0;
 
-    /// <summary>Gets how many bytes of header sections (interim responses' included) were taken so far.</summary>
-    public int Length { get; private set; }
+    /// <summary>Throws when the lines taken so far and an unfinished one of <paramref name="pending"/> bytes reach the limit.</summary>
+    /// <exception cref="HttpRequestException">The header section is too long.</exception>
+    public void CheckRoomFor(int pending)
+    {
+        if (_length + pending >= _maxLength)
+        {
+            throw TooLong();
+        }
+    }
 
     /// <summary>
     /// Takes one line (without its line end; <paramref name="rawLength"/> counts it); true when it was the blank line
@@ -32,12 +41,10 @@ internal sealed class Http1ResponseHead : IDisposable
     /// </summary>
     public bool Add(ReadOnlySpan<byte> line, int rawLength)
     {
-        Length += rawLength;
-        _started = true;
-        if (Length > _maxLength)
+        _length += rawLength;
+        if (_length > _maxLength)
         {
-            throw new HttpRequestException(HttpRequestError.ConfigurationLimitExceeded,
-                $"The response's header section from {_request.RequestUri} is longer than {_maxLength} bytes ({nameof(Http1StreamingHandler.MaxResponseHeadersLength)}).");
+            throw TooLong();
         }
 
         if (_response is null)
@@ -56,7 +63,7 @@ internal sealed class Http1ResponseHead : IDisposable
         {
             // An interim response (100 Continue, 103 Early Hints): the final one follows.
             Dispose();
-            // Length goes on counting: endless interim responses run into the header limit like one endless header.
+            // The length goes on counting: endless interim responses run into the header limit like one endless header.
             (_response, _content, _chunked, _transferEncoding, _contentLength, _close) = (null, null, false, false, -1, false);
             return false;
         }
@@ -196,6 +203,9 @@ internal sealed class Http1ResponseHead : IDisposable
 
         return null;
     }
+
+    private HttpRequestException TooLong() => new(HttpRequestError.ConfigurationLimitExceeded,
+        $"The response's header section from {_request.RequestUri} is longer than {_maxLength} bytes ({nameof(Http1StreamingHandler.MaxResponseHeadersLength)}).");
 
     private HttpRequestException Invalid(string what) =>
         new(HttpRequestError.InvalidResponse, $"The server at {_request.RequestUri} sent an invalid HTTP/1.1 response: {what}.");

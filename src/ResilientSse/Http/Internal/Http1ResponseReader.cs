@@ -46,11 +46,7 @@ internal static class Http1ResponseReader
                 }
 
                 scanned = end;
-                if (head.Length + (end - start) >= maxHeadersLength)
-                {
-                    throw new HttpRequestException(HttpRequestError.ConfigurationLimitExceeded,
-                        $"The response's header section from {request.RequestUri} is longer than {maxHeadersLength} bytes ({nameof(Http1StreamingHandler.MaxResponseHeadersLength)}).");
-                }
+                head.CheckRoomFor(end - start);
 
                 if (end == buffer.Length)
                 {
