@@ -7,6 +7,7 @@ using System.Text.Json;
 using ResilientSse.Executions;
 using ResilientSse.IntegrationTests.TestSupport;
 using ResilientSse.Streaming;
+using ResilientSse.Watcher.Doctor;
 using Xunit.Abstractions;
 
 namespace ResilientSse.IntegrationTests.Chaos;
@@ -69,8 +70,8 @@ public sealed class ReconnectStormTests(ITestOutputHelper output)
         // The cut: every open stream closed (FIN) in one tight loop, one system call each. The reconnects are timed when the proxy accepts them, and held there until
         // every watch has come back (at most 10 s), so that the server's work for the first ones does not slow the rest.
         proxy.HoldStreams();
-        using var stalls = new StallWatch();
         var cutAt = Stopwatch.GetTimestamp();
+        using var stalls = new PauseMonitor(TimeProvider.System, cutAt); // when this process itself stopped running
         var cut = proxy.CutAllStreams(reset: false);
         var cutTook = Stopwatch.GetElapsedTime(cutAt);
         await WaitUntilAsync(() => StreamRequestsSince(proxy, cutAt).Select(e => e.Request.ExecutionId).Distinct().Count() == Watches, "every watch back", limit.Token, TimeSpan.FromSeconds(10))
@@ -103,7 +104,7 @@ public sealed class ReconnectStormTests(ITestOutputHelper output)
         var booked = decided.Select(r => r.At + (long)(r.Delay.TotalSeconds * Stopwatch.Frequency)).Order().ToList();
         var (largestBooked, bookedStart) = LargestWindow(booked);
         var bookedShare = booked.Count == 0 ? 0 : (double)largestBooked / booked.Count;
-        var stall = stalls.LongestStallNear(windowStart, Window, margin: TimeSpan.FromMilliseconds(200));
+        var stall = LongestStallNear(stalls.Pauses, Stopwatch.GetElapsedTime(cutAt, windowStart), margin: TimeSpan.FromMilliseconds(200));
         report.AppendLine(CultureInfo.InvariantCulture,
             $"  the watchers' side: {decided.Count} reconnects announced after the cut, {decided.Count(r => r.Delay == TimeSpan.Zero)} of them with no delay; " +
             $"announced from +{(decided.Count == 0 ? 0 : Stopwatch.GetElapsedTime(cutAt, decided.Min(r => r.At)).TotalMilliseconds):0} to +{(decided.Count == 0 ? 0 : Stopwatch.GetElapsedTime(cutAt, decided.Max(r => r.At)).TotalMilliseconds):0} ms");
@@ -124,12 +125,19 @@ public sealed class ReconnectStormTests(ITestOutputHelper output)
         Assert.True(problems.Count == 0, "Watches did not survive the storm intact:\n" + report);
         Assert.True(decided.Count >= Watches, $"Every watch announced its reconnection ({decided.Count}).\n" + report);
         Assert.True(bookedShare <= LargestBookedShareAllowed, $"The watchers booked the reconnects after a mass cut together: {bookedShare:P1} of them for one {Window.TotalMilliseconds:0} ms window.\n" + report);
-        Assert.True(share <= LargestShareAllowed || stall >= StallWatch.Threshold,
+        Assert.True(share <= LargestShareAllowed || stall >= PauseMonitor.Threshold,
             $"The reconnects after a mass cut were synchronized: {share:P1} of them in one {Window.TotalMilliseconds:0} ms window, and this process was running.\n" + report);
     }
 
     private static IEnumerable<ProxyExchange> StreamRequestsSince(FaultProxy proxy, long since) =>
         proxy.Exchanges.Where(e => e.Request.Endpoint == ProxyEndpoint.Stream && e.AcceptedAt >= since);
+
+    /// <summary>
+    /// The longest pause of this process that ended within <paramref name="margin"/> before the window starting at
+    /// <paramref name="start"/> (from the cut) or inside it: timers due during a pause all fire at its end.
+    /// </summary>
+    private static TimeSpan LongestStallNear(IReadOnlyList<ProcessPause> pauses, TimeSpan start, TimeSpan margin) =>
+        pauses.Where(p => p.To >= start - margin && p.To <= start + Window).Select(p => p.To - p.From).DefaultIfEmpty().Max();
 
     private static (int Count, long Start) LargestWindow(List<long> times)
     {
